@@ -1,0 +1,116 @@
+//! The user's time preferences: every "today", "this week" and streak is
+//! computed in the user's own time zone and week start, never the server's.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// The first day of the user's week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WeekStart {
+    /// Weeks run Monday to Sunday (the default).
+    #[default]
+    Monday,
+    /// Weeks run Sunday to Saturday.
+    Sunday,
+}
+
+impl WeekStart {
+    /// The wire name (`monday` / `sunday`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Monday => "monday",
+            Self::Sunday => "sunday",
+        }
+    }
+
+    /// Parses the wire name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "monday" => Some(Self::Monday),
+            "sunday" => Some(Self::Sunday),
+            _ => None,
+        }
+    }
+
+    /// The first day of the week that holds `date`.
+    #[must_use]
+    pub fn week_of(self, date: NaiveDate) -> NaiveDate {
+        let back = match self {
+            Self::Monday => date.weekday().num_days_from_monday(),
+            Self::Sunday => date.weekday().num_days_from_sunday(),
+        };
+        date - Days::new(u64::from(back))
+    }
+}
+
+/// A user's time zone and week start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimePrefs {
+    /// IANA time zone.
+    pub timezone: Tz,
+    /// First day of the week.
+    pub week_start: WeekStart,
+}
+
+impl Default for TimePrefs {
+    fn default() -> Self {
+        Self {
+            timezone: Tz::UTC,
+            week_start: WeekStart::Monday,
+        }
+    }
+}
+
+impl TimePrefs {
+    /// The user's calendar date at `now`.
+    #[must_use]
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.timezone).date_naive()
+    }
+
+    /// The first day of the user's week at `now`.
+    #[must_use]
+    pub fn this_week(&self, now: DateTime<Utc>) -> NaiveDate {
+        self.week_start.week_of(self.today(now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn monday_weeks_start_on_monday() {
+        // 2026-11-25 is a Wednesday.
+        assert_eq!(WeekStart::Monday.week_of(d("2026-11-25")), d("2026-11-23"));
+        assert_eq!(WeekStart::Monday.week_of(d("2026-11-23")), d("2026-11-23"));
+        assert_eq!(WeekStart::Monday.week_of(d("2026-11-29")), d("2026-11-23"));
+    }
+
+    #[test]
+    fn sunday_weeks_start_on_sunday() {
+        assert_eq!(WeekStart::Sunday.week_of(d("2026-11-25")), d("2026-11-22"));
+        assert_eq!(WeekStart::Sunday.week_of(d("2026-11-29")), d("2026-11-29"));
+        assert_eq!(WeekStart::Sunday.week_of(d("2026-11-28")), d("2026-11-22"));
+    }
+
+    #[test]
+    fn today_is_in_the_users_time_zone() {
+        let now: DateTime<Utc> = "2026-11-24T23:30:00Z".parse().unwrap();
+        let utc = TimePrefs::default();
+        let tokyo = TimePrefs {
+            timezone: chrono_tz::Asia::Tokyo,
+            week_start: WeekStart::Monday,
+        };
+        assert_eq!(utc.today(now), d("2026-11-24"));
+        assert_eq!(tokyo.today(now), d("2026-11-25"));
+    }
+}

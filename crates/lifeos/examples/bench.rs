@@ -1,0 +1,176 @@
+//! `just bench`: latency and throughput of hot endpoints against a real
+//! PostgreSQL (a throwaway cluster, started by `lifeos-testdb`), with the
+//! release build of the application. Prints p50/p99 per scenario; see
+//! docs/performance.md for the numbers measured so far.
+#![expect(
+    clippy::expect_used,
+    reason = "a benchmark program: failing loudly is right"
+)]
+
+use lifeos::config::Config;
+use lifeos::startup::{Application, build_state};
+use reqwest::Client;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "bench-secret-key-0123456789abcdef0123456789";
+
+fn config() -> Config {
+    let vars: HashMap<&str, &str> = [
+        ("SECRET_KEY", SECRET),
+        ("BCRYPT_COST", "4"),
+        ("COOKIE_SECURE", "false"),
+        ("DATABASE_POOL_SIZE", "16"),
+        ("RUST_LOG", "warn"),
+    ]
+    .into_iter()
+    .collect();
+    Config::from_lookup(|k| vars.get(k).map(ToString::to_string)).expect("config")
+}
+
+struct Report {
+    name: String,
+    p50: Duration,
+    p99: Duration,
+    rps: f64,
+    errors: usize,
+}
+
+async fn measure<F, Fut>(name: &str, concurrency: usize, total: usize, make: F) -> Report
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let make = Arc::new(make);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let make = make.clone();
+        let next = next.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut errors = 0;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let t = Instant::now();
+                if !make(i).await {
+                    errors += 1;
+                }
+                samples.push(t.elapsed());
+            }
+            (samples, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (s, e) = t.await.expect("task");
+        all.extend(s);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    all.sort();
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    Report {
+        name: name.to_string(),
+        p50: pct(0.50),
+        p99: pct(0.99),
+        rps: total as f64 / elapsed.as_secs_f64(),
+        errors,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let db = lifeos_testdb::TestDb::new().await;
+    let config = config();
+    let state = build_state(&config, db.url(), SECRET.as_bytes()).expect("state");
+    state
+        .auth
+        .create_or_reset_user("bench", "bench-password")
+        .await
+        .expect("user");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = Application::with_listener(state, listener, None).expect("app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run());
+
+    let client = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"username": "bench", "password": "bench-password"}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 200);
+
+    let mut reports = Vec::new();
+    {
+        let (c, b) = (client.clone(), base.clone());
+        reports.push(
+            measure("GET /health", 32, 20_000, move |_| {
+                let (c, b) = (c.clone(), b.clone());
+                async move {
+                    c.get(format!("{b}/health"))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            })
+            .await,
+        );
+    }
+    {
+        let (c, b) = (client.clone(), base.clone());
+        reports.push(
+            measure("GET /api/auth/me", 32, 20_000, move |_| {
+                let (c, b) = (c.clone(), b.clone());
+                async move {
+                    c.get(format!("{b}/api/auth/me"))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            })
+            .await,
+        );
+    }
+    {
+        let (c, b) = (client.clone(), base.clone());
+        reports.push(
+            measure("GET /api/v1/settings", 32, 20_000, move |_| {
+                let (c, b) = (c.clone(), b.clone());
+                async move {
+                    c.get(format!("{b}/api/v1/settings"))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            })
+            .await,
+        );
+    }
+
+    println!(
+        "{:<40} {:>10} {:>10} {:>10} {:>7}",
+        "scenario", "p50 ms", "p99 ms", "req/s", "errors"
+    );
+    for r in reports {
+        println!(
+            "{:<40} {:>10.2} {:>10.2} {:>10.0} {:>7}",
+            r.name,
+            r.p50.as_secs_f64() * 1000.0,
+            r.p99.as_secs_f64() * 1000.0,
+            r.rps,
+            r.errors
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! Who is calling: the cookie-session extractor (with the CSRF origin
+//! check), the Bearer API key extractor, session cookies and the client
+//! address used for login throttling.
+
+use crate::http::error::{ApiError, Code};
+use crate::state::{AppState, WebSettings};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::Payload;
+use actix_web::http::{Method, header};
+use actix_web::{FromRequest, HttpRequest, web};
+use lifeos_auth::{Session, User};
+use lifeos_kernel::UserId;
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+
+/// Name of the access-token cookie.
+pub const ACCESS_COOKIE: &str = "access_token";
+/// Name of the refresh-token cookie.
+pub const REFRESH_COOKIE: &str = "refresh_token";
+
+pub(crate) fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state is not registered"))
+}
+
+fn is_write(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
+}
+
+/// Rejects a cookie-authenticated write whose `Origin` is neither
+/// `FRONTEND_URL` nor the server's own origin. Requests without `Origin`
+/// pass (non-browser clients, same-origin GET-like navigations).
+///
+/// # Errors
+/// 403 `CSRF_REJECTED`.
+pub fn check_origin(req: &HttpRequest, web: &WebSettings) -> Result<(), ApiError> {
+    if !is_write(req.method()) {
+        return Ok(());
+    }
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let origin = origin.to_str().unwrap_or_default().trim_end_matches('/');
+    let frontend = web.frontend_origin.as_deref().is_some_and(|f| f == origin);
+    let own = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| {
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        });
+    if frontend || own {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            Code::CsrfRejected,
+            "This request's Origin is not allowed to make changes.",
+        ))
+    }
+}
+
+/// The user of a cookie session (`access_token` cookie).
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl CurrentUser {
+    /// The user's id.
+    #[must_use]
+    pub fn id(&self) -> UserId {
+        self.0.id
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req)?;
+            let Some(cookie) = req.cookie(ACCESS_COOKIE) else {
+                return Err(ApiError::new(
+                    Code::NotAuthenticated,
+                    "Authentication is required.",
+                ));
+            };
+            let user = state.auth.user_from_access_token(cookie.value()).await?;
+            check_origin(&req, &state.web)?;
+            tracing::Span::current().record("user.id", tracing::field::display(user.id));
+            Ok(Self(user))
+        })
+    }
+}
+
+/// The owner of the Bearer API key (`Authorization: Bearer sk_live_...`).
+/// Cookies are ignored and CSRF does not apply.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKeyUser(pub UserId);
+
+impl FromRequest for ApiKeyUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req)?;
+            let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+                return Err(ApiError::new(
+                    Code::NotAuthenticated,
+                    "An API key is required.",
+                ));
+            };
+            let raw = value.to_str().unwrap_or_default();
+            let key = match raw.split_once(' ') {
+                Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => key.trim(),
+                _ => return Err(lifeos_auth::AuthError::InvalidApiKey.into()),
+            };
+            let user = state.auth.user_from_api_key(key).await?;
+            tracing::Span::current().record("user.id", tracing::field::display(user));
+            Ok(Self(user))
+        })
+    }
+}
+
+fn base_cookie<'a>(web: &WebSettings, name: &'a str, value: String, path: &'a str) -> Cookie<'a> {
+    let mut c = Cookie::build(name, value)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(web.cookie_secure)
+        .path(path)
+        .finish();
+    if let Some(d) = &web.cookie_domain {
+        c.set_domain(d.clone());
+    }
+    c
+}
+
+fn seconds(d: chrono::Duration) -> CookieDuration {
+    CookieDuration::seconds(d.num_seconds())
+}
+
+/// The two session cookies for `session`.
+#[must_use]
+pub fn session_cookies(web: &WebSettings, session: &Session) -> [Cookie<'static>; 2] {
+    let mut access = base_cookie(web, ACCESS_COOKIE, session.access_token.clone(), "/");
+    access.set_max_age(seconds(web.access_ttl));
+    let mut refresh = base_cookie(
+        web,
+        REFRESH_COOKIE,
+        session.refresh_token.clone(),
+        "/api/auth",
+    );
+    refresh.set_max_age(seconds(web.refresh_ttl));
+    [access.into_owned(), refresh.into_owned()]
+}
+
+/// Cookies that clear the session (`Max-Age=0`).
+#[must_use]
+pub fn cleared_cookies(web: &WebSettings) -> [Cookie<'static>; 2] {
+    let mut access = base_cookie(web, ACCESS_COOKIE, String::new(), "/");
+    access.set_max_age(CookieDuration::ZERO);
+    let mut refresh = base_cookie(web, REFRESH_COOKIE, String::new(), "/api/auth");
+    refresh.set_max_age(CookieDuration::ZERO);
+    [access.into_owned(), refresh.into_owned()]
+}
+
+/// The client address for throttling: the peer, or, when the peer is a
+/// trusted proxy, the right-most `X-Forwarded-For` entry that is not one.
+#[must_use]
+pub fn client_addr(req: &HttpRequest, web: &WebSettings) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let Some(peer) = peer else {
+        return "unknown".into();
+    };
+    if !web.trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !web.trusted_proxies.contains(ip))
+        .unwrap_or(peer)
+        .to_string()
+}

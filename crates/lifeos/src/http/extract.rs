@@ -1,0 +1,241 @@
+//! Extractors that fail with the contract's errors: JSON bodies (415, 413,
+//! 422 with the field's path), query strings (422 naming the parameter) and
+//! UUID path ids (422 naming the parameter).
+
+use crate::http::error::{ApiError, Code};
+use actix_web::dev::Payload;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use uuid::Uuid;
+
+/// Largest JSON body accepted by default (1 MiB).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Overrides the body limit for a route (`import` takes 50 MiB).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Whether the request's `Content-Type` is `essence` (parameters such as
+/// `charset` are fine).
+pub fn has_content_type(req: &HttpRequest, essence: &str) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case(essence))
+}
+
+/// Reads the whole body up to the route's limit.
+///
+/// # Errors
+/// 413 when the body (or its announced length) exceeds the limit.
+pub async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<BytesMut, ApiError> {
+    let limit = req
+        .app_data::<BodyLimit>()
+        .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+    let too_large = || {
+        ApiError::new(
+            Code::PayloadTooLarge,
+            format!("The request body is larger than {limit} bytes."),
+        )
+    };
+    let announced = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                Code::ValidationError,
+                format!("The request body could not be read: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Removes serde_json's " at line 1 column 5" suffix.
+fn clean(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// The path of a serde error: the location, plus the missing field's name.
+fn field_path(path: &serde_path_to_error::Path, msg: &str) -> Option<String> {
+    let mut p = path.to_string();
+    if p == "." || p == "?" {
+        p.clear();
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        return Some(if p.is_empty() {
+            name.to_string()
+        } else {
+            format!("{p}.{name}")
+        });
+    }
+    (!p.is_empty()).then_some(p)
+}
+
+/// Parses JSON bytes into `T`, with a 422 naming the field on failure.
+///
+/// # Errors
+/// 422 `VALIDATION_ERROR`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let msg = clean(&e.inner().to_string());
+        let detail = format!("Invalid request body: {msg}.");
+        match field_path(e.path(), &msg) {
+            Some(field) => ApiError::validation(field, detail),
+            None => ApiError::new(Code::ValidationError, detail),
+        }
+    })
+}
+
+/// A JSON request body.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !has_content_type(&req, "application/json") {
+                return Err(ApiError::new(
+                    Code::UnsupportedMediaType,
+                    "The request body must be JSON (Content-Type: application/json).",
+                ));
+            }
+            let body = read_body(&req, &mut payload).await?;
+            parse_json(&body).map(ApiJson)
+        })
+    }
+}
+
+/// A query string.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let qs = req.query_string();
+        let pairs = form_urlencoded::parse(qs.as_bytes());
+        let de = serde_urlencoded::Deserializer::new(pairs);
+        std::future::ready(
+            serde_path_to_error::deserialize(de)
+                .map(ApiQuery)
+                .map_err(|e| {
+                    let msg = e.inner().to_string();
+                    let field = field_path(e.path(), &msg);
+                    let detail = format!("Invalid query parameter: {msg}.");
+                    match field {
+                        Some(f) => ApiError::validation(f, detail),
+                        None => ApiError::new(Code::ValidationError, detail),
+                    }
+                }),
+        )
+    }
+}
+
+/// A UUID path segment by name.
+///
+/// # Errors
+/// 422 naming the parameter when it is not a UUID.
+pub fn path_uuid(req: &HttpRequest, name: &str) -> Result<Uuid, ApiError> {
+    let raw = req.match_info().get(name).unwrap_or_default();
+    Uuid::parse_str(raw)
+        .map_err(|_bad| ApiError::validation(name, format!("{name} must be a UUID")))
+}
+
+/// The `{id}` path segment as a UUID.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId(pub Uuid);
+
+impl FromRequest for PathId {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(path_uuid(req, "id").map(PathId))
+    }
+}
+
+/// Deserialises a present field as `Some(value)`, so that with
+/// `#[serde(default)]` an absent field is `None` and `null` is `Some(None)`:
+/// PATCH's "not sent = unchanged, null = clear".
+///
+/// # Errors
+/// The inner type's deserialisation errors.
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[expect(dead_code, reason = "fields are only deserialised")]
+    struct Body {
+        name: String,
+        inner: Inner,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[expect(dead_code, reason = "fields are only deserialised")]
+    struct Inner {
+        count: u32,
+    }
+
+    fn field_of(json: &str) -> Option<String> {
+        parse_json::<Body>(json.as_bytes())
+            .unwrap_err()
+            .body()
+            .field
+    }
+
+    #[test]
+    fn json_errors_name_the_field_path() {
+        assert_eq!(
+            field_of(r#"{"inner":{"count":1}}"#).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            field_of(r#"{"name":"a","inner":{"count":"x"}}"#).as_deref(),
+            Some("inner.count")
+        );
+        assert_eq!(
+            field_of(r#"{"name":"a","inner":{}}"#).as_deref(),
+            Some("inner.count")
+        );
+        assert_eq!(field_of("{not json").as_deref(), None);
+    }
+}

@@ -1,0 +1,77 @@
+//! The HTTP layer: one route table, the contract's error handling, and one
+//! module of thin handlers per domain module. No diesel here.
+
+pub mod auth;
+pub mod auth_routes;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod settings;
+
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, Resource, Responder, web};
+
+/// Every route of the API in one table: registered with actix grouped by
+/// path (so a known path with a wrong method answers 405), and listed for
+/// the test that checks the OpenAPI document covers them all.
+#[derive(Default)]
+pub struct RouteTable {
+    resources: Vec<(String, Resource)>,
+    listed: Vec<(Method, String)>,
+}
+
+impl RouteTable {
+    /// Adds `method path` served by `handler`.
+    pub fn add<F, Args>(&mut self, method: Method, path: &str, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.listed.push((method.clone(), path.to_string()));
+        let route = web::method(method).to(handler);
+        match self.resources.iter_mut().position(|(p, _)| p == path) {
+            Some(i) => {
+                let (p, r) = self.resources.remove(i);
+                self.resources.insert(i, (p, r.route(route)));
+            }
+            None => self.resources.push((
+                path.to_string(),
+                web::resource(path)
+                    .route(route)
+                    .default_service(web::to(error::method_not_allowed)),
+            )),
+        }
+        self
+    }
+
+    /// Every `(method, path)` in the table.
+    #[must_use]
+    pub fn listed(&self) -> &[(Method, String)] {
+        &self.listed
+    }
+
+    /// Registers the resources. Paths with fewer `{param}` segments go first,
+    /// so a fixed segment wins over an id (`/captures/external` before
+    /// `/captures/{id}`).
+    pub fn register(mut self, cfg: &mut web::ServiceConfig) {
+        self.resources
+            .sort_by_key(|(path, _)| path.matches('{').count());
+        for (_, resource) in self.resources {
+            cfg.service(resource);
+        }
+    }
+}
+
+/// The full route table of the application.
+#[must_use]
+pub fn routes() -> RouteTable {
+    let mut t = RouteTable::default();
+    health::routes(&mut t);
+    openapi::routes(&mut t);
+    auth_routes::routes(&mut t);
+    settings::routes(&mut t);
+    t
+}

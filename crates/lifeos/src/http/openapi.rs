@@ -1,0 +1,55 @@
+//! `GET /api/openapi.json`, generated from the handlers' annotations.
+
+use crate::http::RouteTable;
+use crate::http::{auth_routes, error, health, settings};
+use actix_web::HttpResponse;
+use actix_web::http::Method;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("access_token"))),
+        );
+        components.add_security_scheme(
+            "refresh_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("refresh_token"))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document of the whole API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Life OS API", version = "1", description = "The Life OS REST API (see API.md)."),
+    modifiers(&SecuritySchemes),
+    paths(
+        health::health, health::ready, openapi_json,
+        auth_routes::login, auth_routes::refresh, auth_routes::logout, auth_routes::me,
+        auth_routes::change_password,
+        settings::get_settings, settings::patch_settings, settings::list_api_keys,
+        settings::create_api_key, settings::revoke_api_key,
+    ),
+    components(schemas(error::ErrorBody))
+)]
+pub struct ApiDoc;
+
+pub(crate) fn routes(t: &mut RouteTable) {
+    t.add(Method::GET, "/api/openapi.json", openapi_json);
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
+    responses((status = 200, description = "OpenAPI 3 document")))]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,34 @@
+//! The state every handler shares.
+
+use lifeos_auth::AuthService;
+use lifeos_db::PgStore;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// Web-facing settings derived from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Whether cookies carry `Secure`.
+    pub cookie_secure: bool,
+    /// Cookie `Domain`, when set.
+    pub cookie_domain: Option<String>,
+    /// The browser app's origin (`FRONTEND_URL`).
+    pub frontend_origin: Option<String>,
+    /// Access cookie lifetime.
+    pub access_ttl: chrono::Duration,
+    /// Refresh cookie lifetime.
+    pub refresh_ttl: chrono::Duration,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// Services and settings, shared by every worker.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Auth use cases.
+    pub auth: Arc<AuthService>,
+    /// The storage adapter (implements every port).
+    pub store: PgStore,
+    /// Web settings.
+    pub web: WebSettings,
+}

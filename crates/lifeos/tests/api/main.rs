@@ -1,0 +1,14 @@
+//! HTTP-level tests: the real application on a loopback port, against a
+//! real PostgreSQL (one fresh database per test, see `lifeos-testdb`).
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly on purpose"
+)]
+
+mod auth;
+mod errors;
+mod helpers;
+mod operations;
+mod settings;
+mod zero_config;

@@ -1,0 +1,135 @@
+//! Health, the OpenAPI document, and architecture rules.
+
+use crate::helpers::TestApp;
+use serde_json::Value;
+
+#[tokio::test]
+async fn health_and_readiness_answer_ok() {
+    let app = TestApp::spawn().await;
+    for path in ["/health", "/health/ready"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body, serde_json::json!({"status": "ok"}));
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_registered_route() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let routes = lifeos::http::routes();
+    assert!(routes.listed().len() >= 10);
+    for (method, path) in routes.listed() {
+        let op = &doc["paths"][path][method.as_str().to_lowercase()];
+        assert!(
+            op.is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+        assert!(
+            op["responses"].is_object(),
+            "{method} {path} has no responses"
+        );
+        let secured =
+            path.starts_with("/api/v1/") || path == "/api/auth/me" || path == "/api/auth/password";
+        if secured {
+            assert!(
+                op["security"].is_array(),
+                "{method} {path} names no security scheme"
+            );
+        }
+    }
+    for scheme in ["cookie", "api_key"] {
+        assert!(
+            doc["components"]["securitySchemes"][scheme].is_object(),
+            "{scheme}"
+        );
+    }
+}
+
+/// The hexagonal rule: domain crates never reach diesel, actix or the
+/// PostgreSQL driver, directly or through another crate.
+#[test]
+fn domain_crates_do_not_depend_on_diesel_actix_or_postgres_drivers() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes = meta["resolve"]["nodes"].as_array().unwrap();
+    let name_of = |id: &str| -> String {
+        meta["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let forbidden = [
+        "diesel",
+        "diesel-async",
+        "deadpool",
+        "tokio-postgres",
+        "actix-web",
+        "actix-http",
+        "actix-cors",
+    ];
+    for domain in [
+        "lifeos-kernel",
+        "lifeos-auth",
+        "lifeos-journal",
+        "lifeos-workouts",
+        "lifeos-projects",
+        "lifeos-captures",
+        "lifeos-calendar",
+    ] {
+        let root = nodes
+            .iter()
+            .find(|n| name_of(n["id"].as_str().unwrap()) == domain)
+            .unwrap();
+        let mut stack = vec![root["id"].as_str().unwrap().to_string()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let node = nodes.iter().find(|n| n["id"] == id.as_str()).unwrap();
+            for dep in node["deps"].as_array().unwrap() {
+                // Only normal (non-dev, non-build) dependencies count.
+                let normal = dep["dep_kinds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|k| k["kind"].is_null());
+                if !normal {
+                    continue;
+                }
+                let dep_id = dep["pkg"].as_str().unwrap();
+                let name = name_of(dep_id);
+                assert!(
+                    !forbidden.contains(&name.as_str()),
+                    "{domain} depends on {name}"
+                );
+                stack.push(dep_id.to_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn every_contract_error_code_is_defined_once_and_distinct() {
+    use lifeos::http::error::Code;
+    let mut seen = std::collections::HashSet::new();
+    for c in Code::ALL {
+        assert!(seen.insert(c.as_str()), "{} defined twice", c.as_str());
+        assert_eq!(Code::for_status(c.status()).status(), c.status());
+    }
+}
