@@ -5,6 +5,7 @@
 //! Only this crate (and the binary) may depend on diesel.
 
 mod auth;
+mod journal;
 mod error;
 mod pool;
 pub mod schema;

@@ -69,3 +69,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     login_failures
 );
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        entry_type -> Text,
+        entry_date -> Date,
+        period_start -> Date,
+        content -> Jsonb,
+        word_count -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(journal_entries -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(journal_entries, users);

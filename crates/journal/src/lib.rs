@@ -1,4 +1,22 @@
-//! The journal module (API.md). Entities, rules and services of this module, with
-//! traits for its persistence ports; implemented by `lifeos-db`.
+//! The journal module (API.md section 3): morning pages, daily reflections
+//! and weekly reviews; content rules per type; one entry per kind per day
+//! (per week for reviews); full-text search; today's status and streaks.
 //!
 //! Must not depend on diesel, diesel-async, deadpool or actix.
+
+mod error;
+#[cfg(any(test, feature = "fakes"))]
+pub mod fake;
+mod model;
+mod ports;
+mod service;
+mod streaks;
+
+pub use error::JournalError;
+pub use model::{
+    Content, Entry, EntryChanges, EntryFilter, EntryId, EntryKind, EntryPatch, JournalStatus,
+    NewEntry, Streak,
+};
+pub use ports::EntryRepository;
+pub use service::JournalService;
+pub use streaks::streak;

@@ -85,6 +85,27 @@ where
     }
 }
 
+/// The dev data generator's batch path: one INSERT .. SELECT per user.
+async fn seed_journal(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut c = AsyncPgConnection::establish(db.url()).await.expect("connect");
+    c.batch_execute(&format!(
+        "INSERT INTO users (id, username, password_hash) \
+           SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
+         INSERT INTO user_settings (user_id) SELECT id FROM users WHERE username = '{username}'; \
+         INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, k.kind, d::date, d::date, \
+                  jsonb_build_object('body', 'went running then wrote ' || i, 'went_well', 'a', 'to_improve', 'b', 'grateful_for', 'c'), \
+                  8, now(), now() \
+           FROM users u, generate_series(1, {days}) AS i, \
+                LATERAL (SELECT current_date - i AS d) AS dd, \
+                (VALUES ('morning_pages'), ('daily_reflection')) AS k(kind) \
+           WHERE u.username = '{username}';"
+    ))
+    .await
+    .expect("seed journal");
+}
+
 #[tokio::main]
 async fn main() {
     let db = lifeos_testdb::TestDb::new().await;
@@ -157,6 +178,31 @@ async fn main() {
             })
             .await,
         );
+    }
+
+    // Journal: 10 years of daily entries (two kinds: ~7,300 rows) against one month.
+    for (label, days) in [("1 month", 30), ("10 years", 3650)] {
+        let name = format!("journal{days}");
+        let c = Client::builder().cookie_store(true).build().expect("client");
+        seed_journal(&db, &name, days).await;
+        c.post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"username": name, "password": "bench-password"}))
+            .send()
+            .await
+            .expect("login");
+        for (path, what) in [
+            ("/api/v1/journal/status", "GET /journal/status"),
+            ("/api/v1/journal/entries?q=running", "GET /journal/entries?q=running"),
+        ] {
+            let (c, url) = (c.clone(), format!("{base}{path}"));
+            reports.push(
+                measure(&format!("{what} ({label})"), 32, 5_000, move |_| {
+                    let (c, url) = (c.clone(), url.clone());
+                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                })
+                .await,
+            );
+        }
     }
 
     println!(

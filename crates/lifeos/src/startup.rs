@@ -57,8 +57,11 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             failure_window: chrono::Duration::minutes(15),
         },
     );
+    let clock: Arc<dyn lifeos_kernel::Clock> = Arc::new(SystemClock);
+    let repo = Arc::new(store.clone());
     Ok(AppState {
         auth: Arc::new(auth),
+        journal: Arc::new(lifeos_journal::JournalService::new(repo.clone(), clock.clone())),
         store,
         web: WebSettings {
             cookie_secure: config.cookie_secure,

@@ -1,6 +1,7 @@
 //! The state every handler shares.
 
 use lifeos_auth::AuthService;
+use lifeos_journal::JournalService;
 use lifeos_db::PgStore;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct WebSettings {
 pub struct AppState {
     /// Auth use cases.
     pub auth: Arc<AuthService>,
+    /// Journal use cases.
+    pub journal: Arc<JournalService>,
     /// The storage adapter (implements every port).
     pub store: PgStore,
     /// Web settings.

@@ -6,6 +6,7 @@ pub mod auth_routes;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod journal;
 pub mod middleware;
 pub mod openapi;
 pub mod settings;
@@ -73,5 +74,6 @@ pub fn routes() -> RouteTable {
     openapi::routes(&mut t);
     auth_routes::routes(&mut t);
     settings::routes(&mut t);
+    journal::routes(&mut t);
     t
 }

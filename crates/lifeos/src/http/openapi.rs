@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`, generated from the handlers' annotations.
 
 use crate::http::RouteTable;
-use crate::http::{auth_routes, error, health, settings};
+use crate::http::{auth_routes, error, health, journal, settings};
 use actix_web::HttpResponse;
 use actix_web::http::Method;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -38,6 +38,8 @@ impl Modify for SecuritySchemes {
         auth_routes::change_password,
         settings::get_settings, settings::patch_settings, settings::list_api_keys,
         settings::create_api_key, settings::revoke_api_key,
+        journal::list_entries, journal::create_entry, journal::get_entry, journal::patch_entry,
+        journal::delete_entry, journal::status,
     ),
     components(schemas(error::ErrorBody))
 )]

@@ -9,6 +9,7 @@
 mod auth;
 mod errors;
 mod helpers;
+mod journal;
 mod operations;
 mod settings;
 mod zero_config;

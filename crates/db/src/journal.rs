@@ -1,0 +1,194 @@
+//! The journal port over PostgreSQL.
+
+use crate::schema::journal_entries as je;
+use crate::{PgStore, store_error};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use diesel_async::RunQueryDsl;
+use lifeos_journal::{Entry, EntryChanges, EntryFilter, EntryId, EntryKind, EntryRepository, NewEntry};
+use lifeos_kernel::{StoreError, UserId};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = je)]
+struct EntryRow {
+    id: Uuid,
+    entry_type: String,
+    entry_date: NaiveDate,
+    content: Value,
+    word_count: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn kind(s: &str) -> Result<EntryKind, StoreError> {
+    EntryKind::parse("entry_type", s).map_err(|_bad| StoreError::Internal(format!("stored entry_type {s}")))
+}
+
+impl EntryRow {
+    fn into_entry(self) -> Result<Entry, StoreError> {
+        Ok(Entry {
+            id: EntryId(self.id),
+            kind: kind(&self.entry_type)?,
+            entry_date: self.entry_date,
+            content: self.content,
+            word_count: self.word_count,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = je)]
+struct NewEntryRow<'a> {
+    id: Uuid,
+    user_id: Uuid,
+    entry_type: &'a str,
+    entry_date: NaiveDate,
+    period_start: NaiveDate,
+    content: &'a Value,
+    word_count: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = je)]
+struct EntryChangeset {
+    content: Option<Value>,
+    word_count: Option<i32>,
+    entry_date: Option<NaiveDate>,
+    period_start: Option<NaiveDate>,
+    updated_at: DateTime<Utc>,
+}
+
+/// Inserts one entry on `conn` (shared with capture conversion, which runs it
+/// inside its own transaction).
+pub(crate) async fn insert_entry_on(
+    conn: &mut diesel_async::AsyncPgConnection,
+    e: &NewEntry,
+) -> Result<Entry, diesel::result::Error> {
+    let row: EntryRow = diesel::insert_into(je::table)
+        .values(NewEntryRow {
+            id: e.id.0,
+            user_id: e.user.0,
+            entry_type: e.kind.as_str(),
+            entry_date: e.entry_date,
+            period_start: e.period_start,
+            content: &e.content,
+            word_count: e.word_count,
+            created_at: e.now,
+            updated_at: e.now,
+        })
+        .returning(EntryRow::as_returning())
+        .get_result(conn)
+        .await?;
+    row.into_entry()
+        .map_err(|err| diesel::result::Error::DeserializationError(err.to_string().into()))
+}
+
+fn filtered(user: UserId, f: &EntryFilter) -> je::BoxedQuery<'static, diesel::pg::Pg> {
+    let mut q = je::table.filter(je::user_id.eq(user.0)).into_boxed();
+    if let Some(k) = f.kind {
+        q = q.filter(je::entry_type.eq(k.as_str()));
+    }
+    if let Some(d) = f.date_from {
+        q = q.filter(je::entry_date.ge(d));
+    }
+    if let Some(d) = f.date_to {
+        q = q.filter(je::entry_date.le(d));
+    }
+    if let Some(text) = &f.q {
+        q = q.filter(
+            diesel::dsl::sql::<Bool>("search @@ websearch_to_tsquery('english', ")
+                .bind::<Text, _>(text.clone())
+                .sql(")"),
+        );
+    }
+    q
+}
+
+#[async_trait]
+impl EntryRepository for PgStore {
+    async fn insert_entry(&self, entry: NewEntry) -> Result<Entry, StoreError> {
+        let mut conn = self.conn().await?;
+        insert_entry_on(&mut conn, &entry).await.map_err(store_error)
+    }
+
+    async fn get_entry(&self, user: UserId, id: EntryId) -> Result<Option<Entry>, StoreError> {
+        let mut conn = self.conn().await?;
+        je::table
+            .filter(je::id.eq(id.0))
+            .filter(je::user_id.eq(user.0))
+            .select(EntryRow::as_select())
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(store_error)?
+            .map(EntryRow::into_entry)
+            .transpose()
+    }
+
+    async fn update_entry(&self, user: UserId, id: EntryId, c: EntryChanges) -> Result<Entry, StoreError> {
+        let mut conn = self.conn().await?;
+        let (content, word_count) = c.content.map_or((None, None), |(v, w)| (Some(v), Some(w)));
+        let (entry_date, period_start) = c.date.map_or((None, None), |(d, p)| (Some(d), Some(p)));
+        diesel::update(je::table.filter(je::id.eq(id.0)).filter(je::user_id.eq(user.0)))
+            .set(EntryChangeset {
+                content,
+                word_count,
+                entry_date,
+                period_start,
+                updated_at: c.now,
+            })
+            .returning(EntryRow::as_returning())
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?
+            .into_entry()
+    }
+
+    async fn delete_entry(&self, user: UserId, id: EntryId) -> Result<bool, StoreError> {
+        let mut conn = self.conn().await?;
+        diesel::delete(je::table.filter(je::id.eq(id.0)).filter(je::user_id.eq(user.0)))
+            .execute(&mut conn)
+            .await
+            .map(|n| n > 0)
+            .map_err(store_error)
+    }
+
+    async fn list_entries(&self, user: UserId, f: &EntryFilter) -> Result<(Vec<Entry>, i64), StoreError> {
+        let mut conn = self.conn().await?;
+        let total: i64 = filtered(user, f)
+            .count()
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let rows: Vec<EntryRow> = filtered(user, f)
+            .order((je::entry_date.desc(), je::created_at.desc(), je::id.desc()))
+            .limit(f.page.limit())
+            .offset(f.page.offset())
+            .select(EntryRow::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let items = rows.into_iter().map(EntryRow::into_entry).collect::<Result<_, _>>()?;
+        Ok((items, total))
+    }
+
+    async fn entry_dates(&self, user: UserId) -> Result<Vec<(EntryKind, NaiveDate)>, StoreError> {
+        let mut conn = self.conn().await?;
+        let rows: Vec<(String, NaiveDate)> = je::table
+            .filter(je::user_id.eq(user.0))
+            .select((je::entry_type, je::entry_date))
+            .order(je::entry_date.asc())
+            .load(&mut conn)
+            .await
+            .map_err(store_error)?;
+        rows.into_iter().map(|(k, d)| Ok((kind(&k)?, d))).collect()
+    }
+}
