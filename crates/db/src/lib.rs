@@ -5,9 +5,10 @@
 //! Only this crate (and the binary) may depend on diesel.
 
 mod auth;
-mod journal;
 mod error;
+mod journal;
 mod pool;
+mod projects;
 pub mod schema;
 
 pub use error::{pool_error, store_error};

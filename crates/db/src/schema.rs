@@ -86,3 +86,50 @@ diesel::table! {
 
 diesel::joinable!(journal_entries -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(journal_entries, users);
+
+diesel::table! {
+    projects (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        color -> Nullable<Text>,
+        due_date -> Nullable<Date>,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        project_id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        priority -> Nullable<Text>,
+        due_date -> Nullable<Date>,
+        position -> Int4,
+        completed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    project_notes (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        project_id -> Uuid,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(tasks -> projects (project_id));
+diesel::allow_tables_to_appear_in_same_query!(projects, tasks, project_notes, users);

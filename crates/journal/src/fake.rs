@@ -3,9 +3,10 @@
 
 use crate::model::{Entry, EntryChanges, EntryFilter, EntryId, EntryKind, NewEntry};
 use crate::ports::EntryRepository;
+use crate::streaks::{Island, islands};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use lifeos_kernel::{StoreError, UserId};
+use lifeos_kernel::{StoreError, UserId, WeekStart};
 use std::sync::Mutex;
 
 #[derive(Debug, Clone)]
@@ -21,7 +22,9 @@ pub struct InMemoryEntries(Mutex<Vec<Row>>);
 
 impl InMemoryEntries {
     fn rows(&self) -> std::sync::MutexGuard<'_, Vec<Row>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -33,7 +36,9 @@ impl EntryRepository for InMemoryEntries {
             .iter()
             .any(|r| r.user == e.user && r.entry.kind == e.kind && r.period == e.period_start)
         {
-            return Err(StoreError::Duplicate("uq_journal_entries_owner_kind_period".into()));
+            return Err(StoreError::Duplicate(
+                "uq_journal_entries_owner_kind_period".into(),
+            ));
         }
         let entry = Entry {
             id: e.id,
@@ -44,7 +49,11 @@ impl EntryRepository for InMemoryEntries {
             created_at: e.now,
             updated_at: e.now,
         };
-        rows.push(Row { user: e.user, period: e.period_start, entry: entry.clone() });
+        rows.push(Row {
+            user: e.user,
+            period: e.period_start,
+            entry: entry.clone(),
+        });
         Ok(entry)
     }
 
@@ -56,7 +65,12 @@ impl EntryRepository for InMemoryEntries {
             .map(|r| r.entry.clone()))
     }
 
-    async fn update_entry(&self, user: UserId, id: EntryId, c: EntryChanges) -> Result<Entry, StoreError> {
+    async fn update_entry(
+        &self,
+        user: UserId,
+        id: EntryId,
+        c: EntryChanges,
+    ) -> Result<Entry, StoreError> {
         let mut rows = self.rows();
         let i = rows
             .iter()
@@ -64,12 +78,12 @@ impl EntryRepository for InMemoryEntries {
             .ok_or(StoreError::NotFound)?;
         if let Some((_, period)) = c.date {
             let kind = rows[i].entry.kind;
-            if rows
-                .iter()
-                .enumerate()
-                .any(|(j, r)| j != i && r.user == user && r.entry.kind == kind && r.period == period)
-            {
-                return Err(StoreError::Duplicate("uq_journal_entries_owner_kind_period".into()));
+            if rows.iter().enumerate().any(|(j, r)| {
+                j != i && r.user == user && r.entry.kind == kind && r.period == period
+            }) {
+                return Err(StoreError::Duplicate(
+                    "uq_journal_entries_owner_kind_period".into(),
+                ));
             }
         }
         let row = &mut rows[i];
@@ -92,7 +106,11 @@ impl EntryRepository for InMemoryEntries {
         Ok(rows.len() < before)
     }
 
-    async fn list_entries(&self, user: UserId, f: &EntryFilter) -> Result<(Vec<Entry>, i64), StoreError> {
+    async fn list_entries(
+        &self,
+        user: UserId,
+        f: &EntryFilter,
+    ) -> Result<(Vec<Entry>, i64), StoreError> {
         let mut all: Vec<Entry> = self
             .rows()
             .iter()
@@ -102,8 +120,12 @@ impl EntryRepository for InMemoryEntries {
             .filter(|e| f.date_from.is_none_or(|d| e.entry_date >= d))
             .filter(|e| f.date_to.is_none_or(|d| e.entry_date <= d))
             .filter(|e| {
-                f.q.as_ref()
-                    .is_none_or(|q| e.content.to_string().to_lowercase().contains(&q.to_lowercase()))
+                f.q.as_ref().is_none_or(|q| {
+                    e.content
+                        .to_string()
+                        .to_lowercase()
+                        .contains(&q.to_lowercase())
+                })
             })
             .collect();
         all.sort_by_key(|e| std::cmp::Reverse((e.entry_date, e.created_at)));
@@ -116,14 +138,24 @@ impl EntryRepository for InMemoryEntries {
         Ok((items, total))
     }
 
-    async fn entry_dates(&self, user: UserId) -> Result<Vec<(EntryKind, NaiveDate)>, StoreError> {
-        let mut v: Vec<_> = self
-            .rows()
-            .iter()
-            .filter(|r| r.user == user)
-            .map(|r| (r.entry.kind, r.entry.entry_date))
-            .collect();
-        v.sort_by_key(|(_, d)| *d);
-        Ok(v)
+    async fn entry_islands(
+        &self,
+        user: UserId,
+        week_start: WeekStart,
+    ) -> Result<Vec<(EntryKind, Island)>, StoreError> {
+        let rows = self.rows();
+        let mut out = Vec::new();
+        for kind in EntryKind::ALL {
+            let mut periods: Vec<NaiveDate> = rows
+                .iter()
+                .filter(|r| r.user == user && r.entry.kind == kind)
+                .map(|r| kind.period_of(r.entry.entry_date, week_start))
+                .collect();
+            periods.sort_unstable();
+            periods.dedup();
+            let step = if kind.is_weekly() { 7 } else { 1 };
+            out.extend(islands(&periods, step).into_iter().map(|i| (kind, i)));
+        }
+        Ok(out)
     }
 }

@@ -19,4 +19,4 @@ pub use model::{
 };
 pub use ports::EntryRepository;
 pub use service::JournalService;
-pub use streaks::streak;
+pub use streaks::{Island, covered, islands, streak, streak_of};

@@ -22,7 +22,11 @@ pub enum EntryKind {
 
 impl EntryKind {
     /// Every kind.
-    pub const ALL: [Self; 3] = [Self::MorningPages, Self::DailyReflection, Self::WeeklyReview];
+    pub const ALL: [Self; 3] = [
+        Self::MorningPages,
+        Self::DailyReflection,
+        Self::WeeklyReview,
+    ];
 
     /// Wire name.
     #[must_use]
@@ -70,7 +74,11 @@ impl EntryKind {
     /// of its week under `week_start`.
     #[must_use]
     pub fn period_of(self, date: NaiveDate, week_start: WeekStart) -> NaiveDate {
-        if self.is_weekly() { week_start.week_of(date) } else { date }
+        if self.is_weekly() {
+            week_start.week_of(date)
+        } else {
+            date
+        }
     }
 }
 
@@ -100,7 +108,12 @@ impl Content {
             match map.get(*field) {
                 Some(Value::String(s)) if !s.trim().is_empty() => {}
                 Some(Value::String(_)) => return Err(FieldError::empty(path)),
-                Some(_) => return Err(FieldError::new(path.clone(), format!("{path} must be a string"))),
+                Some(_) => {
+                    return Err(FieldError::new(
+                        path.clone(),
+                        format!("{path} must be a string"),
+                    ));
+                }
                 None => return Err(FieldError::new(path.clone(), format!("{path} is required"))),
             }
         }
@@ -236,7 +249,11 @@ mod tests {
         assert!(Content::parse(EntryKind::MorningPages, json!({"body": "hi"})).is_ok());
         let cases = [
             (EntryKind::MorningPages, json!({}), "content.body"),
-            (EntryKind::MorningPages, json!({"body": "   "}), "content.body"),
+            (
+                EntryKind::MorningPages,
+                json!({"body": "   "}),
+                "content.body",
+            ),
             (EntryKind::MorningPages, json!({"body": 3}), "content.body"),
             (EntryKind::MorningPages, json!("text"), "content"),
             (
@@ -251,7 +268,11 @@ mod tests {
             ),
         ];
         for (kind, raw, field) in cases {
-            assert_eq!(Content::parse(kind, raw.clone()).unwrap_err().field, field, "{raw}");
+            assert_eq!(
+                Content::parse(kind, raw.clone()).unwrap_err().field,
+                field,
+                "{raw}"
+            );
         }
     }
 
@@ -269,8 +290,18 @@ mod tests {
     #[test]
     fn weekly_reviews_occupy_their_week() {
         let d: NaiveDate = "2026-11-25".parse().unwrap();
-        assert_eq!(EntryKind::WeeklyReview.period_of(d, WeekStart::Monday).to_string(), "2026-11-23");
-        assert_eq!(EntryKind::WeeklyReview.period_of(d, WeekStart::Sunday).to_string(), "2026-11-22");
+        assert_eq!(
+            EntryKind::WeeklyReview
+                .period_of(d, WeekStart::Monday)
+                .to_string(),
+            "2026-11-23"
+        );
+        assert_eq!(
+            EntryKind::WeeklyReview
+                .period_of(d, WeekStart::Sunday)
+                .to_string(),
+            "2026-11-22"
+        );
         assert_eq!(EntryKind::MorningPages.period_of(d, WeekStart::Sunday), d);
     }
 }

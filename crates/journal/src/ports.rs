@@ -1,9 +1,9 @@
 //! Ports of the journal module.
 
 use crate::model::{Entry, EntryChanges, EntryFilter, EntryId, EntryKind, NewEntry};
+use crate::streaks::Island;
 use async_trait::async_trait;
-use chrono::NaiveDate;
-use lifeos_kernel::{StoreError, UserId};
+use lifeos_kernel::{StoreError, UserId, WeekStart};
 
 /// Journal entries of users.
 #[async_trait]
@@ -48,9 +48,14 @@ pub trait EntryRepository: Send + Sync {
         filter: &EntryFilter,
     ) -> Result<(Vec<Entry>, i64), StoreError>;
 
-    /// The distinct dates that have an entry, per kind, ascending.
+    /// Runs of consecutive periods with an entry, per kind: days for daily
+    /// kinds, weeks (under `week_start`) for weekly reviews.
     ///
     /// # Errors
     /// Storage errors.
-    async fn entry_dates(&self, user: UserId) -> Result<Vec<(EntryKind, NaiveDate)>, StoreError>;
+    async fn entry_islands(
+        &self,
+        user: UserId,
+        week_start: WeekStart,
+    ) -> Result<Vec<(EntryKind, Island)>, StoreError>;
 }

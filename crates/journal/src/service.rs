@@ -6,7 +6,7 @@ use crate::model::{
     NewEntry, Streak,
 };
 use crate::ports::EntryRepository;
-use crate::streaks::streak;
+use crate::streaks::{Island, covered, streak_of};
 use chrono::NaiveDate;
 use lifeos_kernel::{Clock, FieldError, Page, StoreError, TimePrefs, UserId, new_id};
 use serde_json::Value;
@@ -128,7 +128,12 @@ impl JournalService {
     /// # Errors
     /// [`JournalError::NotFound`].
     pub async fn delete(&self, user: UserId, id: EntryId) -> Result<(), JournalError> {
-        if self.repo.delete_entry(user, id).await.map_err(JournalError::Store)? {
+        if self
+            .repo
+            .delete_entry(user, id)
+            .await
+            .map_err(JournalError::Store)?
+        {
             Ok(())
         } else {
             Err(JournalError::NotFound)
@@ -139,13 +144,20 @@ impl JournalService {
     ///
     /// # Errors
     /// [`JournalError::Invalid`] when `date_from` is after `date_to`.
-    pub async fn list(&self, user: UserId, mut filter: EntryFilter) -> Result<Page<Entry>, JournalError> {
+    pub async fn list(
+        &self,
+        user: UserId,
+        mut filter: EntryFilter,
+    ) -> Result<Page<Entry>, JournalError> {
         if let (Some(from), Some(to)) = (filter.date_from, filter.date_to)
             && from > to
         {
             return Err(FieldError::new("date_from", "date_from must not be after date_to").into());
         }
-        filter.q = filter.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+        filter.q = filter
+            .q
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty());
         let (items, total) = self
             .repo
             .list_entries(user, &filter)
@@ -158,24 +170,34 @@ impl JournalService {
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn status(&self, user: UserId, prefs: TimePrefs) -> Result<JournalStatus, JournalError> {
+    pub async fn status(
+        &self,
+        user: UserId,
+        prefs: TimePrefs,
+    ) -> Result<JournalStatus, JournalError> {
         let now = self.clock.now();
         let today = prefs.today(now);
         let week = prefs.week_start.week_of(today);
-        let dates = self.repo.entry_dates(user).await.map_err(JournalError::Store)?;
+        let all = self
+            .repo
+            .entry_islands(user, prefs.week_start)
+            .await
+            .map_err(JournalError::Store)?;
         let mut today_flags = [(EntryKind::MorningPages, false); 3];
         let mut streaks = [(EntryKind::MorningPages, Streak::default()); 3];
         for (i, kind) in EntryKind::ALL.into_iter().enumerate() {
-            let mut periods: Vec<NaiveDate> = dates
+            let runs: Vec<Island> = all
                 .iter()
                 .filter(|(k, _)| *k == kind)
-                .map(|(_, d)| kind.period_of(*d, prefs.week_start))
+                .map(|(_, r)| *r)
                 .collect();
-            periods.sort_unstable();
-            periods.dedup();
-            let (current, step) = if kind.is_weekly() { (week, 7) } else { (today, 1) };
-            today_flags[i] = (kind, periods.binary_search(&current).is_ok());
-            streaks[i] = (kind, streak(&periods, current, step));
+            let (current, step) = if kind.is_weekly() {
+                (week, 7)
+            } else {
+                (today, 1)
+            };
+            today_flags[i] = (kind, covered(&runs, current));
+            streaks[i] = (kind, streak_of(&runs, current, step));
         }
         Ok(JournalStatus {
             date: today,
@@ -210,9 +232,19 @@ mod tests {
         TimePrefs::default()
     }
 
-    async fn pages(s: &JournalService, prefs: TimePrefs, date: &str) -> Result<Entry, JournalError> {
-        s.create(U, prefs, EntryKind::MorningPages, Some(d(date)), json!({"body": "words here"}))
-            .await
+    async fn pages(
+        s: &JournalService,
+        prefs: TimePrefs,
+        date: &str,
+    ) -> Result<Entry, JournalError> {
+        s.create(
+            U,
+            prefs,
+            EntryKind::MorningPages,
+            Some(d(date)),
+            json!({"body": "words here"}),
+        )
+        .await
     }
 
     #[tokio::test]
@@ -228,18 +260,31 @@ mod tests {
 
     #[tokio::test]
     async fn weekly_reviews_are_unique_per_user_week() {
-        let review = json!({"big_wins": "a", "challenges": "b", "learnings": "c", "next_week_focus": "d"});
+        let review =
+            json!({"big_wins": "a", "challenges": "b", "learnings": "c", "next_week_focus": "d"});
         for (week_start, second_ok, second_dup) in [
             (WeekStart::Monday, "2026-11-30", "2026-11-29"),
             (WeekStart::Sunday, "2026-11-29", "2026-11-28"),
         ] {
             let s = svc("2026-11-25T08:00:00Z");
-            let prefs = TimePrefs { week_start, ..utc() };
+            let prefs = TimePrefs {
+                week_start,
+                ..utc()
+            };
             let mk = |date: &'static str| {
-                s.create(U, prefs, EntryKind::WeeklyReview, Some(d(date)), review.clone())
+                s.create(
+                    U,
+                    prefs,
+                    EntryKind::WeeklyReview,
+                    Some(d(date)),
+                    review.clone(),
+                )
             };
             mk("2026-11-25").await.unwrap();
-            assert!(matches!(mk(second_dup).await, Err(JournalError::Duplicate { .. })), "{week_start:?}");
+            assert!(
+                matches!(mk(second_dup).await, Err(JournalError::Duplicate { .. })),
+                "{week_start:?}"
+            );
             mk(second_ok).await.unwrap();
         }
     }
@@ -247,9 +292,18 @@ mod tests {
     #[tokio::test]
     async fn today_defaults_to_the_users_time_zone() {
         let s = svc("2026-11-24T23:30:00Z");
-        let tokyo = TimePrefs { timezone: chrono_tz::Asia::Tokyo, ..utc() };
+        let tokyo = TimePrefs {
+            timezone: chrono_tz::Asia::Tokyo,
+            ..utc()
+        };
         let e = s
-            .create(U, tokyo, EntryKind::MorningPages, None, json!({"body": "x"}))
+            .create(
+                U,
+                tokyo,
+                EntryKind::MorningPages,
+                None,
+                json!({"body": "x"}),
+            )
             .await
             .unwrap();
         assert_eq!(e.entry_date, d("2026-11-25"));
@@ -266,13 +320,28 @@ mod tests {
         assert_eq!(st.date, d("2026-11-24"));
         assert_eq!(st.week_start, d("2026-11-23"));
         assert_eq!(st.today[0], (EntryKind::MorningPages, true));
-        assert_eq!(st.streaks[0].1, Streak { current: 4, longest: 4 });
+        assert_eq!(
+            st.streaks[0].1,
+            Streak {
+                current: 4,
+                longest: 4
+            }
+        );
         // In Tokyo it is the 25th: today is empty, the run ends yesterday.
-        let tokyo = TimePrefs { timezone: chrono_tz::Asia::Tokyo, ..utc() };
+        let tokyo = TimePrefs {
+            timezone: chrono_tz::Asia::Tokyo,
+            ..utc()
+        };
         let st = s.status(U, tokyo).await.unwrap();
         assert_eq!(st.date, d("2026-11-25"));
         assert_eq!(st.today[0], (EntryKind::MorningPages, false));
-        assert_eq!(st.streaks[0].1, Streak { current: 4, longest: 4 });
+        assert_eq!(
+            st.streaks[0].1,
+            Streak {
+                current: 4,
+                longest: 4
+            }
+        );
         assert_eq!(st.streaks[2].1, Streak::default());
     }
 
@@ -281,11 +350,26 @@ mod tests {
         let s = svc("2026-11-24T08:00:00Z");
         pages(&s, utc(), "2026-11-23").await.unwrap();
         let e = pages(&s, utc(), "2026-11-24").await.unwrap();
-        let moved = EntryPatch { entry_date: Some(d("2026-11-23")), ..Default::default() };
-        assert!(matches!(s.update(U, utc(), e.id, moved).await, Err(JournalError::Duplicate { .. })));
-        let bad = EntryPatch { content: Some(json!({"body": ""})), ..Default::default() };
-        assert!(matches!(s.update(U, utc(), e.id, bad).await, Err(JournalError::Invalid(_))));
-        let good = EntryPatch { content: Some(json!({"body": "a b c"})), ..Default::default() };
+        let moved = EntryPatch {
+            entry_date: Some(d("2026-11-23")),
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.update(U, utc(), e.id, moved).await,
+            Err(JournalError::Duplicate { .. })
+        ));
+        let bad = EntryPatch {
+            content: Some(json!({"body": ""})),
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.update(U, utc(), e.id, bad).await,
+            Err(JournalError::Invalid(_))
+        ));
+        let good = EntryPatch {
+            content: Some(json!({"body": "a b c"})),
+            ..Default::default()
+        };
         assert_eq!(s.update(U, utc(), e.id, good).await.unwrap().word_count, 3);
     }
 

@@ -1,42 +1,66 @@
-//! Streaks over a set of periods (days, or week starts).
+//! Streaks over a set of periods (days, or week starts). The database
+//! returns runs of consecutive periods ("islands"), so a status costs a
+//! handful of rows whatever the length of the history.
 
 use crate::model::Streak;
 use chrono::{Days, NaiveDate};
 
-/// The streak of `periods` (sorted ascending, distinct) where consecutive
-/// periods are `step_days` apart and `current_period` is today (this week).
-/// The current run ends at `current_period`, or at the one before it when
-/// the current one has no entry yet.
+/// A run of consecutive periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Island {
+    /// First period of the run.
+    pub start: NaiveDate,
+    /// Last period of the run.
+    pub end: NaiveDate,
+    /// How many periods it holds.
+    pub len: u32,
+}
+
+/// The runs of consecutive periods in `periods` (sorted ascending, distinct).
 #[must_use]
-pub fn streak(periods: &[NaiveDate], current_period: NaiveDate, step_days: u64) -> Streak {
-    let mut longest = 0u32;
-    let mut run = 0u32;
-    let mut prev: Option<NaiveDate> = None;
+pub fn islands(periods: &[NaiveDate], step_days: u64) -> Vec<Island> {
+    let mut out: Vec<Island> = Vec::new();
     for &p in periods {
-        run = match prev {
-            Some(q) if q.checked_add_days(Days::new(step_days)) == Some(p) => run + 1,
-            _ => 1,
-        };
-        longest = longest.max(run);
-        prev = Some(p);
-    }
-    let previous = current_period.checked_sub_days(Days::new(step_days));
-    let end = if periods.binary_search(&current_period).is_ok() {
-        Some(current_period)
-    } else {
-        previous.filter(|p| periods.binary_search(p).is_ok())
-    };
-    let mut current = 0u32;
-    if let Some(mut d) = end {
-        while periods.binary_search(&d).is_ok() {
-            current += 1;
-            match d.checked_sub_days(Days::new(step_days)) {
-                Some(next) => d = next,
-                None => break,
+        match out.last_mut() {
+            Some(last) if last.end.checked_add_days(Days::new(step_days)) == Some(p) => {
+                last.end = p;
+                last.len += 1;
             }
+            _ => out.push(Island {
+                start: p,
+                end: p,
+                len: 1,
+            }),
         }
     }
+    out
+}
+
+/// The streak given the runs: the longest run, and the run ending at
+/// `current_period` or, when that has no entry yet, at the period before.
+#[must_use]
+pub fn streak_of(islands: &[Island], current_period: NaiveDate, step_days: u64) -> Streak {
+    let longest = islands.iter().map(|i| i.len).max().unwrap_or(0);
+    let previous = current_period.checked_sub_days(Days::new(step_days));
+    let current = islands
+        .iter()
+        .find(|i| i.end == current_period)
+        .or_else(|| islands.iter().find(|i| Some(i.end) == previous))
+        .map_or(0, |i| i.len);
     Streak { current, longest }
+}
+
+/// Whether `period` lies in one of the runs.
+#[must_use]
+pub fn covered(islands: &[Island], period: NaiveDate) -> bool {
+    islands.iter().any(|i| i.start <= period && period <= i.end)
+}
+
+/// The streak of `periods` (sorted ascending, distinct), periods
+/// `step_days` apart, `current_period` being today (this week).
+#[must_use]
+pub fn streak(periods: &[NaiveDate], current_period: NaiveDate, step_days: u64) -> Streak {
+    streak_of(&islands(periods, step_days), current_period, step_days)
 }
 
 #[cfg(test)]
@@ -54,26 +78,56 @@ mod tests {
     #[test]
     fn a_run_ending_today_counts() {
         let p = days(&["2026-11-20", "2026-11-22", "2026-11-23", "2026-11-24"]);
-        assert_eq!(streak(&p, d("2026-11-24"), 1), Streak { current: 3, longest: 3 });
+        assert_eq!(
+            streak(&p, d("2026-11-24"), 1),
+            Streak {
+                current: 3,
+                longest: 3
+            }
+        );
     }
 
     #[test]
     fn a_run_ending_yesterday_counts_while_today_is_empty() {
         let p = days(&["2026-11-22", "2026-11-23"]);
-        assert_eq!(streak(&p, d("2026-11-24"), 1), Streak { current: 2, longest: 2 });
+        assert_eq!(
+            streak(&p, d("2026-11-24"), 1),
+            Streak {
+                current: 2,
+                longest: 2
+            }
+        );
     }
 
     #[test]
     fn a_gap_before_yesterday_breaks_the_current_run() {
         let p = days(&["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-22"]);
-        assert_eq!(streak(&p, d("2026-11-24"), 1), Streak { current: 0, longest: 3 });
+        assert_eq!(
+            streak(&p, d("2026-11-24"), 1),
+            Streak {
+                current: 0,
+                longest: 3
+            }
+        );
     }
 
     #[test]
     fn weeks_step_by_seven_days() {
         let p = days(&["2026-11-02", "2026-11-09", "2026-11-16"]);
-        assert_eq!(streak(&p, d("2026-11-23"), 7), Streak { current: 3, longest: 3 });
-        assert_eq!(streak(&p, d("2026-11-30"), 7), Streak { current: 0, longest: 3 });
+        assert_eq!(
+            streak(&p, d("2026-11-23"), 7),
+            Streak {
+                current: 3,
+                longest: 3
+            }
+        );
+        assert_eq!(
+            streak(&p, d("2026-11-30"), 7),
+            Streak {
+                current: 0,
+                longest: 3
+            }
+        );
     }
 
     #[test]

@@ -88,7 +88,9 @@ where
 /// The dev data generator's batch path: one INSERT .. SELECT per user.
 async fn seed_journal(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-    let mut c = AsyncPgConnection::establish(db.url()).await.expect("connect");
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
     c.batch_execute(&format!(
         "INSERT INTO users (id, username, password_hash) \
            SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
@@ -104,6 +106,28 @@ async fn seed_journal(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
     ))
     .await
     .expect("seed journal");
+}
+
+async fn seed_projects(db: &lifeos_testdb::TestDb, username: &str) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut c = AsyncPgConnection::establish(db.url()).await.expect("connect");
+    c.batch_execute(&format!(
+        "INSERT INTO users (id, username, password_hash) \
+           SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
+         INSERT INTO user_settings (user_id) SELECT id FROM users WHERE username = '{username}'; \
+         INSERT INTO projects (id, user_id, name, position, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Project ' || i, i - 1, now(), now() \
+           FROM users u, generate_series(1, 200) i WHERE u.username = '{username}'; \
+         INSERT INTO tasks (id, user_id, project_id, title, status, position, completed_at, created_at, updated_at) \
+           SELECT gen_random_uuid(), p.user_id, p.id, 'Task ' || j, \
+                  CASE WHEN j % 3 = 0 THEN 'done' ELSE 'todo' END, j - 1, \
+                  CASE WHEN j % 3 = 0 THEN now() END, now(), now() \
+           FROM projects p JOIN users u ON u.id = p.user_id, generate_series(1, 50) j \
+           WHERE u.username = '{username}'; \
+         ANALYZE;"
+    ))
+    .await
+    .expect("seed projects");
 }
 
 #[tokio::main]
@@ -183,7 +207,10 @@ async fn main() {
     // Journal: 10 years of daily entries (two kinds: ~7,300 rows) against one month.
     for (label, days) in [("1 month", 30), ("10 years", 3650)] {
         let name = format!("journal{days}");
-        let c = Client::builder().cookie_store(true).build().expect("client");
+        let c = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
         seed_journal(&db, &name, days).await;
         c.post(format!("{base}/api/auth/login"))
             .json(&serde_json::json!({"username": name, "password": "bench-password"}))
@@ -192,11 +219,38 @@ async fn main() {
             .expect("login");
         for (path, what) in [
             ("/api/v1/journal/status", "GET /journal/status"),
-            ("/api/v1/journal/entries?q=running", "GET /journal/entries?q=running"),
+            (
+                "/api/v1/journal/entries?q=running",
+                "GET /journal/entries?q=running",
+            ),
         ] {
             let (c, url) = (c.clone(), format!("{base}{path}"));
             reports.push(
                 measure(&format!("{what} ({label})"), 32, 5_000, move |_| {
+                    let (c, url) = (c.clone(), url.clone());
+                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                })
+                .await,
+            );
+        }
+    }
+
+    // Projects: 200 projects x 50 tasks.
+    {
+        let c = Client::builder().cookie_store(true).build().expect("client");
+        seed_projects(&db, "projects").await;
+        c.post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"username": "projects", "password": "bench-password"}))
+            .send()
+            .await
+            .expect("login");
+        for (path, what) in [
+            ("/api/v1/projects", "GET /projects (200 x 50)"),
+            ("/api/v1/projects?per_page=100", "GET /projects?per_page=100"),
+        ] {
+            let (c, url) = (c.clone(), format!("{base}{path}"));
+            reports.push(
+                measure(what, 32, 5_000, move |_| {
                     let (c, url) = (c.clone(), url.clone());
                     async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
                 })

@@ -118,14 +118,20 @@ pub async fn run() -> ExitCode {
             }
             Err(e) => Err(e),
         },
-        Command::Seed => {
-            with_db(&config, async |db: &Db| {
-                lifeos_db::run_migrations(&db.url).await?;
-                let state = build_state(&config, &db.url, db.secret.as_bytes())?;
-                crate::seed::run(&state).await
-            })
-            .await
-        }
+        Command::Seed => match (
+            std::env::var("SEED_USERNAME"),
+            std::env::var("SEED_PASSWORD"),
+        ) {
+            (Ok(username), Ok(password)) => {
+                with_db(&config, async |db: &Db| {
+                    lifeos_db::run_migrations(&db.url).await?;
+                    let state = build_state(&config, &db.url, db.secret.as_bytes())?;
+                    crate::seed::run(&state, &username, &password).await
+                })
+                .await
+            }
+            _ => Err("seed needs SEED_USERNAME and SEED_PASSWORD".into()),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

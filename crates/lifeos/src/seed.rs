@@ -1,20 +1,19 @@
 //! `lifeos seed`: the user from `SEED_USERNAME`/`SEED_PASSWORD`, plus each
 //! module's starter data. Running it twice changes nothing.
 
+use crate::http::projects::{CreateTaskBody, new_task};
 use crate::state::AppState;
+use lifeos_kernel::{PageRequest, UserId, new_id};
+use lifeos_projects::{NewProject, ProjectId, ProjectStatus};
 
-/// Seeds the database.
+/// Seeds the database for `username` (created with `password` if missing).
 ///
 /// # Errors
-/// A sentence when a variable is missing or a write fails.
-pub async fn run(state: &AppState) -> Result<(), String> {
-    let username =
-        std::env::var("SEED_USERNAME").map_err(|_unset| "SEED_USERNAME is not set".to_string())?;
-    let password =
-        std::env::var("SEED_PASSWORD").map_err(|_unset| "SEED_PASSWORD is not set".to_string())?;
+/// A sentence when a write fails.
+pub async fn run(state: &AppState, username: &str, password: &str) -> Result<(), String> {
     let user = match state
         .auth
-        .find_user(&username)
+        .find_user(username)
         .await
         .map_err(|e| e.to_string())?
     {
@@ -25,13 +24,72 @@ pub async fn run(state: &AppState) -> Result<(), String> {
         None => {
             let (u, _) = state
                 .auth
-                .create_or_reset_user(&username, &password)
+                .create_or_reset_user(username, password)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("created user {}", u.username);
             u
         }
     };
-    let _ = user;
+    seed_projects(state, user.id).await
+}
+
+/// Starter projects with a few tasks, only for a user who has no project yet.
+async fn seed_projects(state: &AppState, user: UserId) -> Result<(), String> {
+    let existing = state
+        .projects
+        .list_projects(user, None, PageRequest::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    if existing.total > 0 {
+        println!("projects exist; starter projects skipped");
+        return Ok(());
+    }
+    let starters: [(&str, &str, &[&str]); 3] = [
+        ("Inbox", "#64748B", &["Sort this week's captures"]),
+        (
+            "Health",
+            "#16A34A",
+            &["Book a check-up", "Plan three workouts a week"],
+        ),
+        (
+            "Home",
+            "#D97706",
+            &["Fix the squeaky door", "Sort the paperwork"],
+        ),
+    ];
+    for (name, color, tasks) in starters {
+        let now = state.projects.now();
+        let project = state
+            .projects
+            .create_project(NewProject {
+                id: ProjectId(new_id()),
+                user,
+                name: name.to_string(),
+                description: None,
+                status: ProjectStatus::Active,
+                color: Some(color.to_string()),
+                due_date: None,
+                now,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        for title in tasks {
+            let body = CreateTaskBody {
+                title: (*title).to_string(),
+                description: None,
+                status: None,
+                priority: None,
+                due_date: None,
+            };
+            let task = new_task(user, project.id, body, now).map_err(|e| e.to_string())?;
+            state
+                .projects
+                .create_task(task)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    println!("created starter projects");
     Ok(())
 }

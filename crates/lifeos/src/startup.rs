@@ -61,7 +61,14 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
     let repo = Arc::new(store.clone());
     Ok(AppState {
         auth: Arc::new(auth),
-        journal: Arc::new(lifeos_journal::JournalService::new(repo.clone(), clock.clone())),
+        journal: Arc::new(lifeos_journal::JournalService::new(
+            repo.clone(),
+            clock.clone(),
+        )),
+        projects: Arc::new(lifeos_projects::ProjectService::new(
+            repo.clone(),
+            clock.clone(),
+        )),
         store,
         web: WebSettings {
             cookie_secure: config.cookie_secure,

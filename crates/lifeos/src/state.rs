@@ -1,8 +1,9 @@
 //! The state every handler shares.
 
 use lifeos_auth::AuthService;
-use lifeos_journal::JournalService;
 use lifeos_db::PgStore;
+use lifeos_journal::JournalService;
+use lifeos_projects::ProjectService;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -30,6 +31,8 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     /// Journal use cases.
     pub journal: Arc<JournalService>,
+    /// Project use cases.
+    pub projects: Arc<ProjectService>,
     /// The storage adapter (implements every port).
     pub store: PgStore,
     /// Web settings.

@@ -1,4 +1,16 @@
-//! The projects module (API.md). Entities, rules and services of this module, with
-//! traits for its persistence ports; implemented by `lifeos-db`.
+//! The projects module (API.md section 5): projects, their tasks and notes,
+//! ordered lists that stay 0..n-1 under concurrent changes.
 //!
 //! Must not depend on diesel, diesel-async, deadpool or actix.
+
+mod model;
+mod ports;
+mod service;
+
+pub use model::{
+    Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
+    ProjectChanges, ProjectId, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId, TaskStatus,
+    check_order,
+};
+pub use ports::ProjectRepository;
+pub use service::{ProjectError, ProjectService};

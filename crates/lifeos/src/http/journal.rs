@@ -8,7 +8,9 @@ use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_journal::{Entry, EntryFilter, EntryId, EntryKind, EntryPatch, JournalError, JournalStatus, Streak};
+use lifeos_journal::{
+    Entry, EntryFilter, EntryId, EntryKind, EntryPatch, JournalError, JournalStatus, Streak,
+};
 use lifeos_kernel::{FieldError, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -82,7 +84,12 @@ pub struct EntryPage {
 impl From<Page<Entry>> for EntryPage {
     fn from(p: Page<Entry>) -> Self {
         let p = p.map(EntryResponse::from);
-        Self { items: p.items, total: p.total, page: p.page, per_page: p.per_page }
+        Self {
+            items: p.items,
+            total: p.total,
+            page: p.page,
+            per_page: p.per_page,
+        }
     }
 }
 
@@ -151,7 +158,10 @@ pub struct StreakResponse {
 
 impl From<Streak> for StreakResponse {
     fn from(s: Streak) -> Self {
-        Self { current: s.current, longest: s.longest }
+        Self {
+            current: s.current,
+            longest: s.longest,
+        }
     }
 }
 
@@ -221,7 +231,11 @@ pub async fn list_entries(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let filter = EntryFilter {
-        kind: q.entry_type.as_deref().map(|k| EntryKind::parse("entry_type", k)).transpose()?,
+        kind: q
+            .entry_type
+            .as_deref()
+            .map(|k| EntryKind::parse("entry_type", k))
+            .transpose()?,
         date_from: q.date_from,
         date_to: q.date_to,
         q: q.q,
@@ -262,7 +276,11 @@ pub async fn create_entry(
     params(("id" = Uuid, Path, description = "Entry id")),
     responses((status = 200, body = EntryResponse), (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn get_entry(user: CurrentUser, id: PathId, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_entry(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let e = state.journal.get(user.id(), EntryId(id.0)).await?;
     Ok(HttpResponse::Ok().json(EntryResponse::from(e)))
 }
@@ -289,13 +307,18 @@ pub async fn patch_entry(
             None => None,
         },
         entry_date: match b.entry_date {
-            Some(None) => return Err(FieldError::new("entry_date", "entry_date cannot be null").into()),
+            Some(None) => {
+                return Err(FieldError::new("entry_date", "entry_date cannot be null").into());
+            }
             Some(Some(d)) => Some(d),
             None => None,
         },
     };
     let prefs = state.auth.settings(user.id()).await?.time_prefs();
-    let e = state.journal.update(user.id(), prefs, EntryId(id.0), patch).await?;
+    let e = state
+        .journal
+        .update(user.id(), prefs, EntryId(id.0), patch)
+        .await?;
     Ok(HttpResponse::Ok().json(EntryResponse::from(e)))
 }
 
@@ -306,7 +329,11 @@ pub async fn patch_entry(
 #[utoipa::path(delete, path = "/api/v1/journal/entries/{id}", tag = "journal", security(("cookie" = [])),
     params(("id" = Uuid, Path, description = "Entry id")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn delete_entry(user: CurrentUser, id: PathId, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_entry(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     state.journal.delete(user.id(), EntryId(id.0)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -317,7 +344,10 @@ pub async fn delete_entry(user: CurrentUser, id: PathId, state: web::Data<AppSta
 /// 401.
 #[utoipa::path(get, path = "/api/v1/journal/status", tag = "journal", security(("cookie" = [])),
     responses((status = 200, body = StatusResponse), (status = 401, body = ErrorBody)))]
-pub async fn status(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn status(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let prefs = state.auth.settings(user.id()).await?.time_prefs();
     let s = state.journal.status(user.id(), prefs).await?;
     Ok(HttpResponse::Ok().json(StatusResponse::from(s)))

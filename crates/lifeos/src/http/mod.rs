@@ -9,6 +9,7 @@ pub mod health;
 pub mod journal;
 pub mod middleware;
 pub mod openapi;
+pub mod projects;
 pub mod settings;
 
 use actix_web::http::Method;
@@ -75,5 +76,6 @@ pub fn routes() -> RouteTable {
     auth_routes::routes(&mut t);
     settings::routes(&mut t);
     journal::routes(&mut t);
+    projects::routes(&mut t);
     t
 }

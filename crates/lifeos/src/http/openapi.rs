@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`, generated from the handlers' annotations.
 
 use crate::http::RouteTable;
-use crate::http::{auth_routes, error, health, journal, settings};
+use crate::http::{auth_routes, error, health, journal, projects, settings};
 use actix_web::HttpResponse;
 use actix_web::http::Method;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -40,6 +40,12 @@ impl Modify for SecuritySchemes {
         settings::create_api_key, settings::revoke_api_key,
         journal::list_entries, journal::create_entry, journal::get_entry, journal::patch_entry,
         journal::delete_entry, journal::status,
+        projects::list_projects, projects::create_project, projects::reorder_projects,
+        projects::get_project, projects::patch_project, projects::delete_project,
+        projects::list_project_tasks, projects::create_task, projects::reorder_tasks,
+        projects::get_task, projects::patch_task, projects::delete_task, projects::list_tasks,
+        projects::list_notes, projects::create_note, projects::get_note, projects::patch_note,
+        projects::delete_note,
     ),
     components(schemas(error::ErrorBody))
 )]

@@ -11,5 +11,6 @@ mod errors;
 mod helpers;
 mod journal;
 mod operations;
+mod projects;
 mod settings;
 mod zero_config;

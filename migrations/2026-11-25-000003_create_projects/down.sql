@@ -1,0 +1,3 @@
+DROP TABLE project_notes;
+DROP TABLE tasks;
+DROP TABLE projects;
