@@ -5,6 +5,7 @@
 //! Only this crate (and the binary) may depend on diesel.
 
 mod auth;
+mod captures;
 mod error;
 mod journal;
 mod pool;

@@ -234,6 +234,37 @@ fn fk_is_not_found(e: DieselError) -> StoreError {
     }
 }
 
+/// Appends a task to its project on `c`, which must be inside a transaction
+/// (shared with capture conversion). `NotFound` when the project is not the user's.
+pub(crate) async fn insert_task_on(
+    c: &mut AsyncPgConnection,
+    t: &NewTask,
+) -> Result<Task, DieselError> {
+    if lock_projects(c, t.user, &[t.project_id.0]).await? == 0 {
+        return Err(DieselError::NotFound);
+    }
+    let position = task_count(c, t.project_id.0).await?;
+    let row: TaskRow = diesel::insert_into(tk::table)
+        .values((
+            tk::id.eq(t.id.0),
+            tk::user_id.eq(t.user.0),
+            tk::project_id.eq(t.project_id.0),
+            tk::title.eq(&t.title),
+            tk::description.eq(&t.description),
+            tk::status.eq(t.status.as_str()),
+            tk::priority.eq(t.priority.map(Priority::as_str)),
+            tk::due_date.eq(t.due_date),
+            tk::position.eq(position),
+            tk::completed_at.eq(t.status.completed_at(None, t.now)),
+            tk::created_at.eq(t.now),
+            tk::updated_at.eq(t.now),
+        ))
+        .returning(TaskRow::as_returning())
+        .get_result(c)
+        .await?;
+    row.into_task()
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = pr)]
 struct ProjectChangeset {
@@ -424,33 +455,9 @@ impl ProjectRepository for PgStore {
 
     async fn create_task(&self, t: NewTask) -> Result<Task, StoreError> {
         let mut conn = self.conn().await?;
-        conn.transaction(async |c| {
-            if lock_projects(c, t.user, &[t.project_id.0]).await? == 0 {
-                return Err(DieselError::NotFound);
-            }
-            let position = task_count(c, t.project_id.0).await?;
-            let row: TaskRow = diesel::insert_into(tk::table)
-                .values((
-                    tk::id.eq(t.id.0),
-                    tk::user_id.eq(t.user.0),
-                    tk::project_id.eq(t.project_id.0),
-                    tk::title.eq(&t.title),
-                    tk::description.eq(&t.description),
-                    tk::status.eq(t.status.as_str()),
-                    tk::priority.eq(t.priority.map(Priority::as_str)),
-                    tk::due_date.eq(t.due_date),
-                    tk::position.eq(position),
-                    tk::completed_at.eq(t.status.completed_at(None, t.now)),
-                    tk::created_at.eq(t.now),
-                    tk::updated_at.eq(t.now),
-                ))
-                .returning(TaskRow::as_returning())
-                .get_result(c)
-                .await?;
-            row.into_task()
-        })
-        .await
-        .map_err(store_error)
+        conn.transaction(async |c| insert_task_on(c, &t).await)
+            .await
+            .map_err(store_error)
     }
 
     async fn list_project_tasks(

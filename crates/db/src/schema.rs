@@ -133,3 +133,28 @@ diesel::table! {
 
 diesel::joinable!(tasks -> projects (project_id));
 diesel::allow_tables_to_appear_in_same_query!(projects, tasks, project_notes, users);
+
+diesel::table! {
+    captures (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        content -> Text,
+        source -> Text,
+        status -> Text,
+        converted_type -> Nullable<Text>,
+        converted_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        status_code -> Int4,
+        response_body -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}

@@ -110,7 +110,9 @@ async fn seed_journal(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
 
 async fn seed_projects(db: &lifeos_testdb::TestDb, username: &str) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-    let mut c = AsyncPgConnection::establish(db.url()).await.expect("connect");
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
     c.batch_execute(&format!(
         "INSERT INTO users (id, username, password_hash) \
            SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
@@ -237,7 +239,10 @@ async fn main() {
 
     // Projects: 200 projects x 50 tasks.
     {
-        let c = Client::builder().cookie_store(true).build().expect("client");
+        let c = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
         seed_projects(&db, "projects").await;
         c.post(format!("{base}/api/auth/login"))
             .json(&serde_json::json!({"username": "projects", "password": "bench-password"}))
@@ -246,13 +251,57 @@ async fn main() {
             .expect("login");
         for (path, what) in [
             ("/api/v1/projects", "GET /projects (200 x 50)"),
-            ("/api/v1/projects?per_page=100", "GET /projects?per_page=100"),
+            (
+                "/api/v1/projects?per_page=100",
+                "GET /projects?per_page=100",
+            ),
         ] {
             let (c, url) = (c.clone(), format!("{base}{path}"));
             reports.push(
                 measure(what, 32, 5_000, move |_| {
                     let (c, url) = (c.clone(), url.clone());
                     async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                })
+                .await,
+            );
+        }
+    }
+
+    // The Siri hot path: each request a new capture, with and without a key.
+    {
+        let key: serde_json::Value = client
+            .post(format!("{base}/api/v1/settings/api-keys"))
+            .json(&serde_json::json!({"name": "bench"}))
+            .send()
+            .await
+            .expect("key")
+            .json()
+            .await
+            .expect("key json");
+        let secret = key["key"].as_str().expect("secret").to_string();
+        let plain = Client::new();
+        for (what, with_key) in [
+            ("POST /captures/external", false),
+            ("POST /captures/external + Idempotency-Key", true),
+        ] {
+            let (c, url, secret) = (
+                plain.clone(),
+                format!("{base}/api/v1/captures/external"),
+                secret.clone(),
+            );
+            reports.push(
+                measure(what, 32, 10_000, move |i| {
+                    let (c, url, secret) = (c.clone(), url.clone(), secret.clone());
+                    async move {
+                        let mut req = c
+                            .post(url)
+                            .bearer_auth(secret)
+                            .json(&serde_json::json!({"content": format!("capture {i}")}));
+                        if with_key {
+                            req = req.header("idempotency-key", format!("key-{i}"));
+                        }
+                        req.send().await.is_ok_and(|r| r.status() == 201)
+                    }
                 })
                 .await,
             );

@@ -69,6 +69,10 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             repo.clone(),
             clock.clone(),
         )),
+        captures: Arc::new(lifeos_captures::CaptureService::new(
+            repo.clone(),
+            clock.clone(),
+        )),
         store,
         web: WebSettings {
             cookie_secure: config.cookie_secure,

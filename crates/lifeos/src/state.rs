@@ -1,6 +1,7 @@
 //! The state every handler shares.
 
 use lifeos_auth::AuthService;
+use lifeos_captures::CaptureService;
 use lifeos_db::PgStore;
 use lifeos_journal::JournalService;
 use lifeos_projects::ProjectService;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub journal: Arc<JournalService>,
     /// Project use cases.
     pub projects: Arc<ProjectService>,
+    /// Capture use cases.
+    pub captures: Arc<CaptureService>,
     /// The storage adapter (implements every port).
     pub store: PgStore,
     /// Web settings.

@@ -33,7 +33,11 @@ pub fn has_content_type(req: &HttpRequest, essence: &str) -> bool {
 ///
 /// # Errors
 /// 413 when the body (or its announced length) exceeds the limit.
-pub async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<BytesMut, ApiError> {
+pub async fn read_body<S>(req: &HttpRequest, payload: &mut S) -> Result<BytesMut, ApiError>
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
+        + Unpin,
+{
     let limit = req
         .app_data::<BodyLimit>()
         .map_or(DEFAULT_BODY_LIMIT, |l| l.0);

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod auth_routes;
+pub mod captures;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -77,5 +78,6 @@ pub fn routes() -> RouteTable {
     settings::routes(&mut t);
     journal::routes(&mut t);
     projects::routes(&mut t);
+    captures::routes(&mut t);
     t
 }

@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`, generated from the handlers' annotations.
 
 use crate::http::RouteTable;
-use crate::http::{auth_routes, error, health, journal, projects, settings};
+use crate::http::{auth_routes, captures, error, health, journal, projects, settings};
 use actix_web::HttpResponse;
 use actix_web::http::Method;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -46,6 +46,9 @@ impl Modify for SecuritySchemes {
         projects::get_task, projects::patch_task, projects::delete_task, projects::list_tasks,
         projects::list_notes, projects::create_note, projects::get_note, projects::patch_note,
         projects::delete_note,
+        captures::list_captures, captures::create_capture, captures::capture_external,
+        captures::get_capture, captures::patch_capture, captures::delete_capture,
+        captures::convert_capture,
     ),
     components(schemas(error::ErrorBody))
 )]

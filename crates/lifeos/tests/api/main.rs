@@ -7,6 +7,7 @@
 )]
 
 mod auth;
+mod captures;
 mod errors;
 mod helpers;
 mod journal;

@@ -1,0 +1,212 @@
+//! Capture entities and value rules.
+
+use chrono::{DateTime, Utc};
+use lifeos_kernel::{FieldError, trimmed_text};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Capture id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaptureId(pub Uuid);
+
+/// Where a capture is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureStatus {
+    /// Waiting to be processed.
+    Inbox,
+    /// Dealt with (converted or by hand).
+    Processed,
+    /// Put away.
+    Archived,
+}
+
+impl CaptureStatus {
+    /// Wire name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbox => "inbox",
+            Self::Processed => "processed",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// Parses the wire name.
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `field`.
+    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
+        match s {
+            "inbox" => Ok(Self::Inbox),
+            "processed" => Ok(Self::Processed),
+            "archived" => Ok(Self::Archived),
+            _ => Err(FieldError::new(
+                field,
+                format!("{field} must be inbox, processed or archived"),
+            )),
+        }
+    }
+
+    /// `processed_at` after moving to `self`: set when leaving the inbox
+    /// (kept if it had already left), cleared when returning to it.
+    #[must_use]
+    pub fn processed_at(
+        self,
+        previous: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Inbox => None,
+            _ => previous.or(Some(now)),
+        }
+    }
+}
+
+/// What a capture was converted into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A project task.
+    Task,
+    /// A journal entry.
+    JournalEntry,
+    /// A calendar event.
+    Event,
+}
+
+impl TargetKind {
+    /// Wire name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Task => "task",
+            Self::JournalEntry => "journal_entry",
+            Self::Event => "event",
+        }
+    }
+
+    /// Parses the wire name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "task" => Some(Self::Task),
+            "journal_entry" => Some(Self::JournalEntry),
+            "event" => Some(Self::Event),
+            _ => None,
+        }
+    }
+}
+
+/// A capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// Id.
+    pub id: CaptureId,
+    /// Trimmed text, 1 to 10,000 characters.
+    pub content: String,
+    /// Free text up to 50 characters (`web`, `api`, `siri`, ...).
+    pub source: String,
+    /// Status.
+    pub status: CaptureStatus,
+    /// What it became, as stored (the target may have been deleted since).
+    pub converted_to: Option<(TargetKind, Uuid)>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// When it left the inbox.
+    pub processed_at: Option<DateTime<Utc>>,
+}
+
+/// A capture to store.
+#[derive(Debug, Clone)]
+pub struct NewCapture {
+    /// Id.
+    pub id: CaptureId,
+    /// Owner.
+    pub user: lifeos_kernel::UserId,
+    /// Content.
+    pub content: String,
+    /// Source.
+    pub source: String,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// Changes to a capture.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureChanges {
+    /// Content.
+    pub content: Option<String>,
+    /// Source.
+    pub source: Option<String>,
+    /// Status.
+    pub status: Option<CaptureStatus>,
+}
+
+/// What presenting an idempotency key did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyOutcome {
+    /// First use: the capture was created and this response stored.
+    Created(Value),
+    /// A repeat with the same body: the first response.
+    Replayed(i32, Value),
+    /// A repeat with a different body.
+    Mismatch,
+}
+
+/// Content: trimmed, then 1 to 10,000 characters.
+///
+/// # Errors
+/// A [`FieldError`] on `content`.
+pub fn capture_content(raw: &str) -> Result<String, FieldError> {
+    trimmed_text("content", raw, 10_000)
+}
+
+/// Source: trimmed, then 1 to 50 characters.
+///
+/// # Errors
+/// A [`FieldError`] on `source`.
+pub fn capture_source(raw: &str) -> Result<String, FieldError> {
+    trimmed_text("source", raw, 50)
+}
+
+/// What Siri speaks: `Captured: ` and the first 60 characters (cut on a
+/// character boundary, no ellipsis).
+#[must_use]
+pub fn capture_message(content: &str) -> String {
+    let head: String = content.chars().take(60).collect();
+    format!("Captured: {head}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_counts_characters_after_trimming() {
+        let max = "界".repeat(10_000);
+        assert_eq!(capture_content(&format!("  {max}\n")).unwrap(), max);
+        assert_eq!(
+            capture_content(&"界".repeat(10_001)).unwrap_err().field,
+            "content"
+        );
+        assert_eq!(capture_content(" \t ").unwrap_err().field, "content");
+        assert!(capture_source(&"s".repeat(50)).is_ok());
+        assert_eq!(capture_source(&"s".repeat(51)).unwrap_err().field, "source");
+    }
+
+    #[test]
+    fn the_message_cuts_at_sixty_characters_on_a_character_boundary() {
+        let long = "é".repeat(70);
+        let m = capture_message(&long);
+        assert_eq!(m, format!("Captured: {}", "é".repeat(60)));
+        assert_eq!(capture_message("Buy milk"), "Captured: Buy milk");
+    }
+
+    #[test]
+    fn processed_at_is_set_on_leaving_the_inbox_and_cleared_on_return() {
+        let t0: DateTime<Utc> = "2026-11-24T08:00:00Z".parse().unwrap();
+        let t1: DateTime<Utc> = "2026-11-25T08:00:00Z".parse().unwrap();
+        assert_eq!(CaptureStatus::Processed.processed_at(None, t1), Some(t1));
+        assert_eq!(CaptureStatus::Archived.processed_at(Some(t0), t1), Some(t0));
+        assert_eq!(CaptureStatus::Inbox.processed_at(Some(t0), t1), None);
+    }
+}

@@ -1,0 +1,70 @@
+//! The persistence port of the captures module.
+
+use crate::model::{Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lifeos_kernel::{PageRequest, StoreError, UserId};
+use serde_json::Value;
+
+/// Captures of users and the idempotency keys of the external endpoint.
+#[async_trait]
+pub trait CaptureRepository: Send + Sync {
+    /// Stores a capture.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn insert_capture(&self, c: NewCapture) -> Result<Capture, StoreError>;
+
+    /// Stores a capture under an idempotency key, in one transaction: the
+    /// first use creates it and stores `response`; a repeat with the same
+    /// `request_hash` within `ttl` returns the stored response and creates
+    /// nothing; a different hash is a mismatch. Concurrent repeats wait for
+    /// the first. Expired keys of the user are purged.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn insert_capture_once(
+        &self,
+        c: NewCapture,
+        key: &str,
+        request_hash: &[u8],
+        response: Value,
+        ttl: chrono::Duration,
+    ) -> Result<KeyOutcome, StoreError>;
+
+    /// One capture of the user.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn get_capture(&self, user: UserId, id: CaptureId)
+    -> Result<Option<Capture>, StoreError>;
+
+    /// A page of the user's captures, newest first, and the total.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn list_captures(
+        &self,
+        user: UserId,
+        status: Option<CaptureStatus>,
+        page: PageRequest,
+    ) -> Result<(Vec<Capture>, i64), StoreError>;
+
+    /// Changes a capture (applying the `processed_at` rule).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    async fn update_capture(
+        &self,
+        user: UserId,
+        id: CaptureId,
+        c: CaptureChanges,
+        now: DateTime<Utc>,
+    ) -> Result<Capture, StoreError>;
+
+    /// Deletes a capture.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn delete_capture(&self, user: UserId, id: CaptureId) -> Result<bool, StoreError>;
+}

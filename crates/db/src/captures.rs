@@ -1,0 +1,354 @@
+//! The captures port over PostgreSQL, and capture conversion: the target is
+//! created and the capture marked processed in one transaction.
+
+use crate::journal::insert_entry_on;
+use crate::projects::insert_task_on;
+use crate::schema::{captures as cp, idempotency_keys as ik};
+use crate::{PgStore, store_error};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::Error as DieselError;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use lifeos_captures::{
+    Capture, CaptureChanges, CaptureId, CaptureRepository, CaptureStatus, KeyOutcome, NewCapture,
+    TargetKind,
+};
+use lifeos_journal::{Entry, NewEntry};
+use lifeos_kernel::{PageRequest, StoreError, UserId};
+use lifeos_projects::{NewTask, Task};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cp)]
+struct CaptureRow {
+    id: Uuid,
+    content: String,
+    source: String,
+    status: String,
+    converted_type: Option<String>,
+    converted_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    processed_at: Option<DateTime<Utc>>,
+}
+
+impl CaptureRow {
+    fn into_capture(self) -> Result<Capture, DieselError> {
+        let bad = |what: &str, v: &str| {
+            DieselError::DeserializationError(format!("stored {what} {v:?}").into())
+        };
+        let status = CaptureStatus::parse("status", &self.status)
+            .map_err(|_e| bad("status", &self.status))?;
+        let converted_to = match (self.converted_type, self.converted_id) {
+            (Some(t), Some(id)) => Some((
+                TargetKind::parse(&t).ok_or_else(|| bad("converted_type", &t))?,
+                id,
+            )),
+            _ => None,
+        };
+        Ok(Capture {
+            id: CaptureId(self.id),
+            content: self.content,
+            source: self.source,
+            status,
+            converted_to,
+            created_at: self.created_at,
+            processed_at: self.processed_at,
+        })
+    }
+}
+
+async fn insert_on(c: &mut AsyncPgConnection, n: &NewCapture) -> Result<Capture, DieselError> {
+    diesel::insert_into(cp::table)
+        .values((
+            cp::id.eq(n.id.0),
+            cp::user_id.eq(n.user.0),
+            cp::content.eq(&n.content),
+            cp::source.eq(&n.source),
+            cp::status.eq(CaptureStatus::Inbox.as_str()),
+            cp::created_at.eq(n.now),
+        ))
+        .returning(CaptureRow::as_returning())
+        .get_result::<CaptureRow>(c)
+        .await?
+        .into_capture()
+}
+
+#[async_trait]
+impl CaptureRepository for PgStore {
+    async fn insert_capture(&self, n: NewCapture) -> Result<Capture, StoreError> {
+        let mut conn = self.conn().await?;
+        insert_on(&mut conn, &n).await.map_err(store_error)
+    }
+
+    async fn insert_capture_once(
+        &self,
+        n: NewCapture,
+        key: &str,
+        request_hash: &[u8],
+        response: Value,
+        ttl: chrono::Duration,
+    ) -> Result<KeyOutcome, StoreError> {
+        let mut conn = self.conn().await?;
+        let key = key.to_string();
+        let hash = request_hash.to_vec();
+        conn.transaction(async |c| {
+            // Expired keys of this user (this one included) are forgotten.
+            diesel::delete(
+                ik::table
+                    .filter(ik::user_id.eq(n.user.0))
+                    .filter(ik::created_at.le(n.now - ttl)),
+            )
+            .execute(c)
+            .await?;
+            // A concurrent first use holds this row until it commits; this
+            // insert waits for it, then finds the conflict.
+            let inserted = diesel::insert_into(ik::table)
+                .values((
+                    ik::user_id.eq(n.user.0),
+                    ik::key.eq(&key),
+                    ik::request_hash.eq(&hash),
+                    ik::status_code.eq(201),
+                    ik::response_body.eq(&response),
+                    ik::created_at.eq(n.now),
+                ))
+                .on_conflict_do_nothing()
+                .execute(c)
+                .await?;
+            if inserted == 1 {
+                insert_on(c, &n).await?;
+                return Ok(KeyOutcome::Created(response.clone()));
+            }
+            let (stored_hash, status, body): (Vec<u8>, i32, Value) = ik::table
+                .filter(ik::user_id.eq(n.user.0))
+                .filter(ik::key.eq(&key))
+                .select((ik::request_hash, ik::status_code, ik::response_body))
+                .first(c)
+                .await?;
+            Ok(if stored_hash == hash {
+                KeyOutcome::Replayed(status, body)
+            } else {
+                KeyOutcome::Mismatch
+            })
+        })
+        .await
+        .map_err(store_error)
+    }
+
+    async fn get_capture(
+        &self,
+        user: UserId,
+        id: CaptureId,
+    ) -> Result<Option<Capture>, StoreError> {
+        let mut conn = self.conn().await?;
+        cp::table
+            .filter(cp::id.eq(id.0))
+            .filter(cp::user_id.eq(user.0))
+            .select(CaptureRow::as_select())
+            .first::<CaptureRow>(&mut conn)
+            .await
+            .optional()
+            .and_then(|r| r.map(CaptureRow::into_capture).transpose())
+            .map_err(store_error)
+    }
+
+    async fn list_captures(
+        &self,
+        user: UserId,
+        status: Option<CaptureStatus>,
+        page: PageRequest,
+    ) -> Result<(Vec<Capture>, i64), StoreError> {
+        let mut conn = self.conn().await?;
+        let base = || {
+            let mut q = cp::table.filter(cp::user_id.eq(user.0)).into_boxed();
+            if let Some(s) = status {
+                q = q.filter(cp::status.eq(s.as_str()));
+            }
+            q
+        };
+        let total: i64 = base()
+            .count()
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let rows: Vec<CaptureRow> = base()
+            .order((cp::created_at.desc(), cp::id.desc()))
+            .limit(page.limit())
+            .offset(page.offset())
+            .select(CaptureRow::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let items = rows
+            .into_iter()
+            .map(CaptureRow::into_capture)
+            .collect::<Result<_, _>>()
+            .map_err(store_error)?;
+        Ok((items, total))
+    }
+
+    async fn update_capture(
+        &self,
+        user: UserId,
+        id: CaptureId,
+        ch: CaptureChanges,
+        now: DateTime<Utc>,
+    ) -> Result<Capture, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.transaction(async |c| {
+            let row: CaptureRow = cp::table
+                .filter(cp::id.eq(id.0))
+                .filter(cp::user_id.eq(user.0))
+                .select(CaptureRow::as_select())
+                .for_update()
+                .first(c)
+                .await?;
+            let processed_at = ch.status.map(|s| s.processed_at(row.processed_at, now));
+            diesel::update(cp::table.find(id.0))
+                .set((
+                    ch.content.as_ref().map(|t| cp::content.eq(t)),
+                    ch.source.as_ref().map(|t| cp::source.eq(t)),
+                    ch.status.map(|s| cp::status.eq(s.as_str())),
+                    processed_at.map(|p| cp::processed_at.eq(p)),
+                ))
+                .returning(CaptureRow::as_returning())
+                .get_result::<CaptureRow>(c)
+                .await?
+                .into_capture()
+        })
+        .await
+        .map_err(store_error)
+    }
+
+    async fn delete_capture(&self, user: UserId, id: CaptureId) -> Result<bool, StoreError> {
+        let mut conn = self.conn().await?;
+        diesel::delete(
+            cp::table
+                .filter(cp::id.eq(id.0))
+                .filter(cp::user_id.eq(user.0)),
+        )
+        .execute(&mut conn)
+        .await
+        .map(|n| n > 0)
+        .map_err(store_error)
+    }
+}
+
+/// Why a conversion did not happen.
+const NOT_IN_INBOX: &str = "Only a capture in the inbox can be converted.";
+
+/// Locks the capture and checks it is in the inbox.
+async fn lock_inbox_capture(
+    c: &mut AsyncPgConnection,
+    user: UserId,
+    id: CaptureId,
+) -> Result<Result<(), StoreError>, DieselError> {
+    let status: Option<String> = cp::table
+        .filter(cp::id.eq(id.0))
+        .filter(cp::user_id.eq(user.0))
+        .select(cp::status)
+        .for_update()
+        .first(c)
+        .await
+        .optional()?;
+    Ok(match status.as_deref() {
+        None => Err(StoreError::NotFound),
+        Some("inbox") => Ok(()),
+        Some(_) => Err(StoreError::Conflict(NOT_IN_INBOX.into())),
+    })
+}
+
+async fn mark_converted(
+    c: &mut AsyncPgConnection,
+    id: CaptureId,
+    kind: TargetKind,
+    target: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Capture, DieselError> {
+    diesel::update(cp::table.find(id.0))
+        .set((
+            cp::status.eq(CaptureStatus::Processed.as_str()),
+            cp::processed_at.eq(now),
+            cp::converted_type.eq(kind.as_str()),
+            cp::converted_id.eq(target),
+        ))
+        .returning(CaptureRow::as_returning())
+        .get_result::<CaptureRow>(c)
+        .await?
+        .into_capture()
+}
+
+/// Carries a domain refusal out of a diesel transaction (rolling it back).
+#[derive(Debug)]
+enum TxError {
+    Db(DieselError),
+    Refused(StoreError),
+}
+
+impl From<DieselError> for TxError {
+    fn from(e: DieselError) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl From<TxError> for StoreError {
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Db(d) => store_error(d),
+            TxError::Refused(s) => s,
+        }
+    }
+}
+
+impl PgStore {
+    /// Creates `task` from the capture and marks the capture processed, in
+    /// one transaction; nothing changes when either fails.
+    ///
+    /// # Errors
+    /// `NotFound` (capture or project), `Conflict` (capture not in the inbox).
+    pub async fn convert_capture_to_task(
+        &self,
+        user: UserId,
+        id: CaptureId,
+        task: NewTask,
+        now: DateTime<Utc>,
+    ) -> Result<(Capture, Task), StoreError> {
+        let mut conn = self.conn().await?;
+        conn.transaction(async |c| {
+            lock_inbox_capture(c, user, id)
+                .await?
+                .map_err(TxError::Refused)?;
+            let t = insert_task_on(c, &task).await?;
+            let cap = mark_converted(c, id, TargetKind::Task, t.id.0, now).await?;
+            Ok::<_, TxError>((cap, t))
+        })
+        .await
+        .map_err(StoreError::from)
+    }
+
+    /// Creates `entry` from the capture and marks the capture processed, in
+    /// one transaction; nothing changes when either fails.
+    ///
+    /// # Errors
+    /// `NotFound`, `Conflict` (not in the inbox), `Duplicate` (the day's entry exists).
+    pub async fn convert_capture_to_entry(
+        &self,
+        user: UserId,
+        id: CaptureId,
+        entry: NewEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(Capture, Entry), StoreError> {
+        let mut conn = self.conn().await?;
+        conn.transaction(async |c| {
+            lock_inbox_capture(c, user, id)
+                .await?
+                .map_err(TxError::Refused)?;
+            let e = insert_entry_on(c, &entry).await?;
+            let cap = mark_converted(c, id, TargetKind::JournalEntry, e.id.0, now).await?;
+            Ok::<_, TxError>((cap, e))
+        })
+        .await
+        .map_err(StoreError::from)
+    }
+}

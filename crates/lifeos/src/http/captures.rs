@@ -1,0 +1,496 @@
+//! `/api/v1/captures` (API.md section 6), including the Siri endpoint and
+//! conversion. Conversion is an application-layer use case: it validates
+//! the target with the target module's own rules, then one adapter method
+//! creates the target and marks the capture processed in one transaction.
+
+use crate::http::RouteTable;
+use crate::http::auth::{ApiKeyUser, CurrentUser};
+use crate::http::error::{ApiError, Code, ErrorBody};
+use crate::http::extract::{
+    ApiJson, ApiQuery, PathId, double_option, has_content_type, parse_json, read_body,
+};
+use crate::http::journal::EntryResponse;
+use crate::http::projects::{CreateTaskBody, TaskResponse, new_task};
+use crate::state::AppState;
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use lifeos_captures::{
+    Capture, CaptureChanges, CaptureError, CaptureId, CaptureStatus, capture_content,
+    capture_source,
+};
+use lifeos_journal::{Content, EntryId, EntryKind, NewEntry};
+use lifeos_kernel::{FieldError, PageRequest, StoreError, new_id};
+use lifeos_projects::ProjectId;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+impl From<CaptureError> for ApiError {
+    fn from(e: CaptureError) -> Self {
+        match e {
+            CaptureError::Invalid(f) => f.into(),
+            CaptureError::NotFound => Self::not_found(),
+            CaptureError::KeyReused => Self::new(
+                Code::Conflict,
+                "This Idempotency-Key was already used with a different request body.",
+            ),
+            CaptureError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// What a capture became.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConvertedTo {
+    /// `task` | `journal_entry` | `event`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The target's id (as stored; the target may have been deleted since).
+    pub id: Uuid,
+}
+
+/// A capture.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaptureResponse {
+    /// Id.
+    pub id: Uuid,
+    /// Text.
+    pub content: String,
+    /// Source (`web`, `api`, ...).
+    pub source: String,
+    /// `inbox` | `processed` | `archived`.
+    pub status: &'static str,
+    /// What it was converted into.
+    pub converted_to: Option<ConvertedTo>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// When it left the inbox.
+    pub processed_at: Option<DateTime<Utc>>,
+}
+
+impl From<Capture> for CaptureResponse {
+    fn from(c: Capture) -> Self {
+        Self {
+            id: c.id.0,
+            content: c.content,
+            source: c.source,
+            status: c.status.as_str(),
+            converted_to: c.converted_to.map(|(k, id)| ConvertedTo {
+                kind: k.as_str(),
+                id,
+            }),
+            created_at: c.created_at,
+            processed_at: c.processed_at,
+        }
+    }
+}
+
+/// A page of captures.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CapturePage {
+    /// Captures, newest first.
+    pub items: Vec<CaptureResponse>,
+    /// Total.
+    pub total: i64,
+    /// Page.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+/// A new capture.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CreateCaptureBody {
+    /// Text (trimmed, 1 to 10,000 characters).
+    pub content: String,
+    /// Source (up to 50 characters; default `web`, or `api` on the external endpoint).
+    pub source: Option<String>,
+}
+
+/// Changes to a capture.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchCaptureBody {
+    /// Text.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub content: Option<Option<String>>,
+    /// Source.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub source: Option<Option<String>>,
+    /// Status; leaving `inbox` sets `processed_at`, returning clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub status: Option<Option<String>>,
+}
+
+/// The Siri receipt.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExternalReceipt {
+    /// The capture's id.
+    pub id: Uuid,
+    /// Always `inbox`.
+    pub status: String,
+    /// `Captured: <first 60 characters>`.
+    pub message: String,
+}
+
+/// A conversion: `{"type": "task", "project_id", ...task fields}`,
+/// `{"type": "journal_entry", "entry_type"?, "entry_date"?, "content"?}` or
+/// `{"type": "event", ...}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ConvertBody {
+    /// `task` | `journal_entry` | `event`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Target project (task).
+    pub project_id: Option<Uuid>,
+    /// Task title (default: the capture's content).
+    pub title: Option<String>,
+    /// Task description.
+    pub description: Option<String>,
+    /// Task status.
+    pub status: Option<String>,
+    /// Task priority.
+    pub priority: Option<String>,
+    /// Task due date.
+    pub due_date: Option<NaiveDate>,
+    /// Journal entry kind (default `morning_pages`).
+    pub entry_type: Option<String>,
+    /// Journal entry date (default today in the user's time zone).
+    pub entry_date: Option<NaiveDate>,
+    /// Journal entry content (default `{"body": <capture content>}`).
+    #[schema(value_type = Option<Object>)]
+    pub content: Option<Value>,
+}
+
+/// The converted capture and what it became.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConvertResponse {
+    /// The capture, now `processed`.
+    pub capture: CaptureResponse,
+    /// The created task or journal entry.
+    #[schema(value_type = Object)]
+    pub target: Value,
+}
+
+/// List filters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CaptureQuery {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Page.
+    pub page: Option<i64>,
+    /// Page size.
+    pub per_page: Option<i64>,
+}
+
+pub(crate) fn routes(t: &mut RouteTable) {
+    t.add(Method::GET, "/api/v1/captures", list_captures)
+        .add(Method::POST, "/api/v1/captures", create_capture)
+        .add(Method::POST, "/api/v1/captures/external", capture_external)
+        .add(Method::GET, "/api/v1/captures/{id}", get_capture)
+        .add(Method::PATCH, "/api/v1/captures/{id}", patch_capture)
+        .add(Method::DELETE, "/api/v1/captures/{id}", delete_capture)
+        .add(
+            Method::POST,
+            "/api/v1/captures/{id}/convert",
+            convert_capture,
+        );
+}
+
+/// Captures, newest first.
+///
+/// # Errors
+/// 422.
+#[utoipa::path(get, path = "/api/v1/captures", tag = "captures", security(("cookie" = [])), params(CaptureQuery),
+    responses((status = 200, body = CapturePage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_captures(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    q: ApiQuery<CaptureQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| CaptureStatus::parse("status", s))
+        .transpose()?;
+    let page = state
+        .captures
+        .list(user.id(), status, PageRequest::parse(q.page, q.per_page)?)
+        .await?;
+    let page = page.map(CaptureResponse::from);
+    Ok(HttpResponse::Ok().json(CapturePage {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Captures text from the browser.
+///
+/// # Errors
+/// 422.
+#[utoipa::path(post, path = "/api/v1/captures", tag = "captures", security(("cookie" = [])), request_body = CreateCaptureBody,
+    responses((status = 201, body = CaptureResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_capture(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateCaptureBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let content = capture_content(&b.content)?;
+    let source = capture_source(b.source.as_deref().unwrap_or("web"))?;
+    let c = state.captures.capture(user.id(), content, source).await?;
+    Ok(HttpResponse::Created().json(CaptureResponse::from(c)))
+}
+
+/// The Siri endpoint: Bearer API key only; JSON `{"content","source"?}` or a
+/// `text/plain` body; optional `Idempotency-Key`.
+///
+/// # Errors
+/// 401, 409 (key reused with another body), 413, 415, 422.
+#[utoipa::path(post, path = "/api/v1/captures/external", tag = "captures", security(("api_key" = [])),
+    request_body(content = CreateCaptureBody, description = "JSON, or the content as text/plain"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key, scoped to the user, kept 24 h")),
+    responses((status = 201, body = ExternalReceipt), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn capture_external(
+    user: ApiKeyUser,
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let is_json = has_content_type(&req, "application/json");
+    let is_text = has_content_type(&req, "text/plain");
+    if !is_json && !is_text {
+        return Err(ApiError::new(
+            Code::UnsupportedMediaType,
+            "Send the capture as application/json or text/plain.",
+        ));
+    }
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let k = v.to_str().unwrap_or_default().trim();
+            if k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(FieldError::new(
+                    "Idempotency-Key",
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                )
+                .into());
+            }
+            Some(k.to_string())
+        }
+    };
+    let body = read_body(&req, &mut payload).await?;
+    let (content, source) = if is_json {
+        let b: CreateCaptureBody = parse_json(&body)?;
+        (b.content, b.source)
+    } else {
+        let text = std::str::from_utf8(&body)
+            .map_err(|_bad| FieldError::new("content", "a text/plain body must be UTF-8"))?;
+        (text.to_string(), None)
+    };
+    let content = capture_content(&content)?;
+    let source = capture_source(source.as_deref().unwrap_or("api"))?;
+    let mut hasher = Sha256::new();
+    hasher.update(if is_json {
+        b"json\n" as &[u8]
+    } else {
+        b"text\n"
+    });
+    hasher.update(&body);
+    let hash = hasher.finalize();
+    let (status, receipt) = state
+        .captures
+        .capture_external(
+            user.0,
+            content,
+            source,
+            key.as_deref().map(|k| (k, &hash[..])),
+        )
+        .await?;
+    let status = actix_web::http::StatusCode::from_u16(status)
+        .unwrap_or(actix_web::http::StatusCode::CREATED);
+    Ok(HttpResponse::build(status).json(receipt))
+}
+
+/// One capture.
+///
+/// # Errors
+/// 404.
+#[utoipa::path(get, path = "/api/v1/captures/{id}", tag = "captures", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Capture id")),
+    responses((status = 200, body = CaptureResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_capture(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let c = state.captures.get(user.id(), CaptureId(id.0)).await?;
+    Ok(HttpResponse::Ok().json(CaptureResponse::from(c)))
+}
+
+/// Changes content, source or status.
+///
+/// # Errors
+/// 404, 422.
+#[utoipa::path(patch, path = "/api/v1/captures/{id}", tag = "captures", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Capture id")),
+    request_body = PatchCaptureBody,
+    responses((status = 200, body = CaptureResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn patch_capture(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    body: ApiJson<PatchCaptureBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let non_null = |field: &str, v: Option<Option<String>>| match v {
+        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
+        Some(Some(s)) => Ok(Some(s)),
+        None => Ok(None),
+    };
+    let c = CaptureChanges {
+        content: non_null("content", b.content)?
+            .map(|s| capture_content(&s))
+            .transpose()?,
+        source: non_null("source", b.source)?
+            .map(|s| capture_source(&s))
+            .transpose()?,
+        status: non_null("status", b.status)?
+            .map(|s| CaptureStatus::parse("status", &s))
+            .transpose()?,
+    };
+    let c = state.captures.update(user.id(), CaptureId(id.0), c).await?;
+    Ok(HttpResponse::Ok().json(CaptureResponse::from(c)))
+}
+
+/// Deletes a capture.
+///
+/// # Errors
+/// 404.
+#[utoipa::path(delete, path = "/api/v1/captures/{id}", tag = "captures", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Capture id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_capture(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.captures.delete(user.id(), CaptureId(id.0)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn convert_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Duplicate(_) => ApiError::new(
+            Code::DuplicateEntry,
+            "The journal already has an entry of that kind for that day (week).",
+        ),
+        other => other.into(),
+    }
+}
+
+/// Converts an inbox capture into a task or journal entry, atomically.
+///
+/// # Errors
+/// 404 (capture or project), 409 `CONFLICT` (not in the inbox), 409
+/// `DUPLICATE_ENTRY` (journal), 422 (invalid target).
+#[utoipa::path(post, path = "/api/v1/captures/{id}/convert", tag = "captures", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Capture id")),
+    request_body = ConvertBody,
+    responses((status = 201, body = ConvertResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn convert_capture(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    body: ApiJson<ConvertBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let capture_id = CaptureId(id.0);
+    let capture = state.captures.get(user.id(), capture_id).await?;
+    if capture.status != CaptureStatus::Inbox {
+        return Err(ApiError::new(
+            Code::Conflict,
+            "Only a capture in the inbox can be converted.",
+        ));
+    }
+    let now = state.captures.now();
+    match b.kind.as_str() {
+        "task" => {
+            let project = b
+                .project_id
+                .ok_or_else(|| FieldError::new("project_id", "project_id is required"))?;
+            let long = capture.content.chars().count() > 500;
+            let title = b
+                .title
+                .unwrap_or_else(|| capture.content.chars().take(500).collect());
+            let description = b
+                .description
+                .or_else(|| long.then(|| capture.content.clone()));
+            let task = new_task(
+                user.id(),
+                ProjectId(project),
+                CreateTaskBody {
+                    title,
+                    description,
+                    status: b.status,
+                    priority: b.priority,
+                    due_date: b.due_date,
+                },
+                now,
+            )?;
+            let (cap, task) = state
+                .store
+                .convert_capture_to_task(user.id(), capture_id, task, now)
+                .await
+                .map_err(convert_error)?;
+            Ok(HttpResponse::Created().json(json!({
+                "capture": CaptureResponse::from(cap),
+                "target": TaskResponse::from(task),
+            })))
+        }
+        "journal_entry" => {
+            let kind = match b.entry_type.as_deref() {
+                Some(k) => EntryKind::parse("entry_type", k)?,
+                None => EntryKind::MorningPages,
+            };
+            let prefs = state.auth.settings(user.id()).await?.time_prefs();
+            let raw = b
+                .content
+                .unwrap_or_else(|| json!({"body": capture.content}));
+            let content = Content::parse(kind, raw)?;
+            let entry_date = b.entry_date.unwrap_or_else(|| prefs.today(now));
+            let word_count = content.word_count();
+            let entry = NewEntry {
+                id: EntryId(new_id()),
+                user: user.id(),
+                kind,
+                entry_date,
+                period_start: kind.period_of(entry_date, prefs.week_start),
+                content: content.into_value(),
+                word_count,
+                now,
+            };
+            let (cap, entry) = state
+                .store
+                .convert_capture_to_entry(user.id(), capture_id, entry, now)
+                .await
+                .map_err(convert_error)?;
+            Ok(HttpResponse::Created().json(json!({
+                "capture": CaptureResponse::from(cap),
+                "target": EntryResponse::from(entry),
+            })))
+        }
+        "event" => Err(FieldError::new(
+            "type",
+            "converting to an event needs the calendar module, which this server does not have yet",
+        )
+        .into()),
+        _ => Err(FieldError::new("type", "type must be task, journal_entry or event").into()),
+    }
+}
