@@ -209,6 +209,7 @@ impl EntryRepository for PgStore {
         &self,
         user: UserId,
         week_start: WeekStart,
+        recent_from: NaiveDate,
     ) -> Result<Vec<(EntryKind, Island)>, StoreError> {
         let mut conn = self.conn().await?;
         // Gaps and islands in SQL: a handful of rows whatever the history's
@@ -217,16 +218,20 @@ impl EntryRepository for PgStore {
             WeekStart::Monday => 1,
             WeekStart::Sunday => 0,
         };
-        // Daily kinds walk the unique index (user, kind, period) in order, so
-        // there is no sort: measured 8 ms instead of 34 ms for 10 years.
+        // Daily kinds read `journal_runs` (kept by a trigger): the runs that
+        // end recently and the longest one, by index, whatever the history's
+        // length. Weekly reviews are few and grouped here under the current
+        // week start.
         let rows: Vec<IslandRow> = diesel::sql_query(
-            "SELECT k.kind AS entry_type, i.start, i.finish, i.len \
+            "SELECT entry_type, first_day AS start, last_day AS finish, \
+                    (last_day - first_day + 1)::bigint AS len \
+             FROM journal_runs WHERE user_id = $1 AND last_day >= $3 \
+             UNION ALL \
+             SELECT k.kind, r.first_day, r.last_day, (r.last_day - r.first_day + 1)::bigint \
              FROM (VALUES ('morning_pages'), ('daily_reflection')) AS k(kind), LATERAL ( \
-                 SELECT min(period_start) AS start, max(period_start) AS finish, count(*) AS len \
-                 FROM (SELECT period_start, \
-                              period_start - (row_number() OVER (ORDER BY period_start))::int AS grp \
-                       FROM journal_entries WHERE user_id = $1 AND entry_type = k.kind) d \
-                 GROUP BY grp) i \
+                 SELECT first_day, last_day FROM journal_runs \
+                 WHERE user_id = $1 AND entry_type = k.kind \
+                 ORDER BY (last_day - first_day) DESC LIMIT 1) r \
              UNION ALL \
              SELECT 'weekly_review', min(period), max(period), count(*) \
              FROM (SELECT period, period - 7 * (row_number() OVER (ORDER BY period))::int AS grp \
@@ -237,6 +242,7 @@ impl EntryRepository for PgStore {
         )
         .bind::<diesel::sql_types::Uuid, _>(user.0)
         .bind::<diesel::sql_types::Int4, _>(first_dow)
+        .bind::<diesel::sql_types::Date, _>(recent_from)
         .load(&mut conn)
         .await
         .map_err(store_error)?;

@@ -142,6 +142,7 @@ impl EntryRepository for InMemoryEntries {
         &self,
         user: UserId,
         week_start: WeekStart,
+        _recent_from: NaiveDate,
     ) -> Result<Vec<(EntryKind, Island)>, StoreError> {
         let rows = self.rows();
         let mut out = Vec::new();

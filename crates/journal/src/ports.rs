@@ -3,6 +3,7 @@
 use crate::model::{Entry, EntryChanges, EntryFilter, EntryId, EntryKind, NewEntry};
 use crate::streaks::Island;
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use lifeos_kernel::{StoreError, UserId, WeekStart};
 
 /// Journal entries of users.
@@ -49,7 +50,9 @@ pub trait EntryRepository: Send + Sync {
     ) -> Result<(Vec<Entry>, i64), StoreError>;
 
     /// Runs of consecutive periods with an entry, per kind: days for daily
-    /// kinds, weeks (under `week_start`) for weekly reviews.
+    /// kinds, weeks (under `week_start`) for weekly reviews. At least every
+    /// run that ends on or after `recent_from` and the longest run of each
+    /// kind must be returned (an adapter may return all of them).
     ///
     /// # Errors
     /// Storage errors.
@@ -57,5 +60,6 @@ pub trait EntryRepository: Send + Sync {
         &self,
         user: UserId,
         week_start: WeekStart,
+        recent_from: NaiveDate,
     ) -> Result<Vec<(EntryKind, Island)>, StoreError>;
 }

@@ -180,7 +180,7 @@ impl JournalService {
         let week = prefs.week_start.week_of(today);
         let all = self
             .repo
-            .entry_islands(user, prefs.week_start)
+            .entry_islands(user, prefs.week_start, today - chrono::Days::new(1))
             .await
             .map_err(JournalError::Store)?;
         let mut today_flags = [(EntryKind::MorningPages, false); 3];
