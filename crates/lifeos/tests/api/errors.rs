@@ -242,3 +242,51 @@ async fn a_panicking_handler_answers_500_without_internals_and_the_server_keeps_
     let res = test::call_service(&app, test::TestRequest::get().uri("/ok").to_request()).await;
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn the_server_recovers_by_itself_when_the_database_comes_back() {
+    use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::Builder::new()
+        .prefix("lifeos-down-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cluster = Cluster::new(
+        Binaries::find().unwrap(),
+        tmp.path().join("pg"),
+        ClusterOptions {
+            unsafe_fast: true,
+            max_connections: 20,
+        },
+    )
+    .unwrap();
+    cluster.start().unwrap();
+    let url = cluster.url("postgres");
+    let cfg = config(&[("DATABASE_POOL_TIMEOUT_SECONDS", "1")]);
+    let state = build_state(&cfg, &url, b"0123456789abcdef0123456789abcdef").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let app = Application::with_listener(state, listener, Some(1)).unwrap();
+    let ready = format!("http://127.0.0.1:{}/health/ready", app.port());
+    tokio::spawn(app.run());
+    let client = crate::helpers::client();
+    assert_eq!(client.get(&ready).send().await.unwrap().status(), 200);
+    cluster.stop().unwrap();
+    assert_error(
+        client.get(&ready).send().await.unwrap(),
+        503,
+        "SERVICE_UNAVAILABLE",
+    )
+    .await;
+    cluster.start().unwrap();
+    // The pool notices the broken connections and opens new ones: no restart.
+    let mut status = 0;
+    for _ in 0..3 {
+        status = client.get(&ready).send().await.unwrap().status().as_u16();
+        if status == 200 {
+            break;
+        }
+    }
+    assert_eq!(status, 200);
+    cluster.stop_immediate().unwrap();
+}
