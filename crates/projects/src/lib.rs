@@ -3,6 +3,8 @@
 //!
 //! Must not depend on diesel, diesel-async, deadpool or actix.
 
+#[cfg(any(test, feature = "fakes"))]
+pub mod fake;
 mod model;
 mod ports;
 mod service;

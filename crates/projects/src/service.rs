@@ -239,3 +239,141 @@ impl ProjectService {
         existed(self.repo.delete_note(user, project, id).await?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::InMemoryProjects;
+    use lifeos_kernel::{FixedClock, new_id};
+
+    const U: UserId = UserId(uuid::Uuid::nil());
+
+    fn svc() -> ProjectService {
+        ProjectService::new(
+            Arc::new(InMemoryProjects::default()),
+            Arc::new(FixedClock::new("2026-11-24T08:00:00Z".parse().unwrap())),
+        )
+    }
+
+    async fn project(s: &ProjectService, name: &str) -> ProjectId {
+        s.create_project(NewProject {
+            id: ProjectId(new_id()),
+            user: U,
+            name: name.into(),
+            description: None,
+            status: ProjectStatus::Active,
+            color: None,
+            due_date: None,
+            now: s.now(),
+        })
+        .await
+        .unwrap()
+        .id
+    }
+
+    async fn task(s: &ProjectService, p: ProjectId, status: TaskStatus) -> Task {
+        s.create_task(NewTask {
+            id: TaskId(new_id()),
+            user: U,
+            project_id: p,
+            title: "t".into(),
+            description: None,
+            status,
+            priority: None,
+            due_date: None,
+            now: s.now(),
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn new_items_go_last_and_counts_follow_done_tasks() {
+        let s = svc();
+        let a = project(&s, "a").await;
+        let b = project(&s, "b").await;
+        assert_eq!(s.get_project(U, b).await.unwrap().position, 1);
+        task(&s, a, TaskStatus::Todo).await;
+        let done = task(&s, a, TaskStatus::Done).await;
+        assert_eq!(done.position, 1);
+        assert!(done.completed_at.is_some());
+        let p = s.get_project(U, a).await.unwrap();
+        assert_eq!((p.task_total, p.task_done), (2, 1));
+    }
+
+    #[tokio::test]
+    async fn moving_appends_and_closes_the_gap() {
+        let s = svc();
+        let a = project(&s, "a").await;
+        let b = project(&s, "b").await;
+        let t0 = task(&s, a, TaskStatus::Todo).await;
+        let t1 = task(&s, a, TaskStatus::Todo).await;
+        task(&s, b, TaskStatus::Todo).await;
+        let moved = s
+            .update_task(
+                U,
+                a,
+                t0.id,
+                TaskChanges {
+                    project_id: Some(b),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((moved.project_id, moved.position), (b, 1));
+        assert_eq!(s.get_task(U, a, t1.id).await.unwrap().position, 0);
+        let other = ProjectId(new_id());
+        assert!(matches!(
+            s.update_task(
+                U,
+                a,
+                t1.id,
+                TaskChanges {
+                    project_id: Some(other),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(ProjectError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
+    async fn reorder_rejects_anything_but_the_exact_set() {
+        let s = svc();
+        let a = project(&s, "a").await;
+        let t0 = task(&s, a, TaskStatus::Todo).await.id;
+        let t1 = task(&s, a, TaskStatus::Todo).await.id;
+        assert!(matches!(
+            s.reorder_tasks(U, a, &[t0]).await,
+            Err(ProjectError::Invalid(_))
+        ));
+        assert!(matches!(
+            s.reorder_tasks(U, a, &[t0, t1, t1]).await,
+            Err(ProjectError::Invalid(_))
+        ));
+        let list = s.reorder_tasks(U, a, &[t1, t0]).await.unwrap();
+        assert_eq!((list[0].id, list[0].position, list[1].id), (t1, 0, t0));
+    }
+
+    #[tokio::test]
+    async fn leaving_done_clears_completed_at() {
+        let s = svc();
+        let a = project(&s, "a").await;
+        let t = task(&s, a, TaskStatus::Done).await;
+        let reopened = s
+            .update_task(
+                U,
+                a,
+                t.id,
+                TaskChanges {
+                    status: Some(TaskStatus::Todo),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(reopened.completed_at.is_none());
+    }
+}
