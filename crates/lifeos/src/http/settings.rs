@@ -3,7 +3,7 @@
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, PathId};
+use crate::http::extract::{ApiJson, PathId, double_option};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
@@ -39,11 +39,26 @@ impl From<Settings> for SettingsResponse {
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatchBody {
     /// IANA time zone.
-    pub timezone: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Option<String>>,
     /// `monday` or `sunday`.
-    pub week_start: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub week_start: Option<Option<String>>,
     /// `kg` or `lb`.
-    pub weight_unit: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub weight_unit: Option<Option<String>>,
+}
+
+/// Settings are not nullable: `null` is refused rather than ignored.
+fn required(field: &str, v: Option<Option<String>>) -> Result<Option<String>, FieldError> {
+    match v {
+        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
+        Some(Some(s)) => Ok(Some(s)),
+        None => Ok(None),
+    }
 }
 
 impl TryFrom<SettingsPatchBody> for SettingsPatch {
@@ -51,13 +66,11 @@ impl TryFrom<SettingsPatchBody> for SettingsPatch {
 
     fn try_from(b: SettingsPatchBody) -> Result<Self, FieldError> {
         Ok(Self {
-            timezone: b
-                .timezone
+            timezone: required("timezone", b.timezone)?
                 .as_deref()
                 .map(Settings::parse_timezone)
                 .transpose()?,
-            week_start: b
-                .week_start
+            week_start: required("week_start", b.week_start)?
                 .as_deref()
                 .map(|w| {
                     WeekStart::parse(w).ok_or_else(|| {
@@ -65,8 +78,7 @@ impl TryFrom<SettingsPatchBody> for SettingsPatch {
                     })
                 })
                 .transpose()?,
-            weight_unit: b
-                .weight_unit
+            weight_unit: required("weight_unit", b.weight_unit)?
                 .as_deref()
                 .map(|u| {
                     WeightUnit::parse(u).ok_or_else(|| {

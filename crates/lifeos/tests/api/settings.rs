@@ -47,6 +47,8 @@ async fn bad_settings_are_422_naming_the_field() {
         (json!({"timezone": 5}), "timezone"),
         (json!({"week_start": "friday"}), "week_start"),
         (json!({"weight_unit": "stone"}), "weight_unit"),
+        (json!({"timezone": null}), "timezone"),
+        (json!({"week_start": null}), "week_start"),
     ];
     for (body, field) in cases {
         let got = assert_error(
