@@ -11,6 +11,7 @@ mod journal;
 mod pool;
 mod projects;
 pub mod schema;
+mod workouts;
 
 pub use error::{pool_error, store_error};
 pub use pool::{MIGRATIONS, PoolConfig, connect, run_migrations};

@@ -158,3 +158,18 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    exercises (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        category -> Text,
+        muscle_groups -> Array<Text>,
+        equipment -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        archived -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

@@ -73,6 +73,10 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             repo.clone(),
             clock.clone(),
         )),
+        workouts: Arc::new(lifeos_workouts::WorkoutService::new(
+            repo.clone(),
+            clock.clone(),
+        )),
         store,
         web: WebSettings {
             cookie_secure: config.cookie_secure,

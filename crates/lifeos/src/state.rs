@@ -5,6 +5,7 @@ use lifeos_captures::CaptureService;
 use lifeos_db::PgStore;
 use lifeos_journal::JournalService;
 use lifeos_projects::ProjectService;
+use lifeos_workouts::WorkoutService;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub projects: Arc<ProjectService>,
     /// Capture use cases.
     pub captures: Arc<CaptureService>,
+    /// Workout use cases.
+    pub workouts: Arc<WorkoutService>,
     /// The storage adapter (implements every port).
     pub store: PgStore,
     /// Web settings.

@@ -1,4 +1,18 @@
-//! The workouts module (API.md). Entities, rules and services of this module, with
-//! traits for its persistence ports; implemented by `lifeos-db`.
+//! The workouts module (API.md section 4). This session delivers the
+//! exercise library (names unique per user, case-insensitively; archiving);
+//! programs, sessions, set logs and history come next.
 //!
 //! Must not depend on diesel, diesel-async, deadpool or actix.
+
+#[cfg(any(test, feature = "fakes"))]
+pub mod fake;
+mod model;
+mod ports;
+mod service;
+
+pub use model::{
+    Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise, exercise_name,
+    muscle_groups,
+};
+pub use ports::ExerciseRepository;
+pub use service::{WorkoutError, WorkoutService};

@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod projects;
 pub mod settings;
+pub mod workouts;
 
 use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, Resource, Responder, web};
@@ -79,5 +80,6 @@ pub fn routes() -> RouteTable {
     journal::routes(&mut t);
     projects::routes(&mut t);
     captures::routes(&mut t);
+    workouts::routes(&mut t);
     t
 }

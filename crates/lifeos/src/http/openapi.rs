@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`, generated from the handlers' annotations.
 
 use crate::http::RouteTable;
-use crate::http::{auth_routes, captures, error, health, journal, projects, settings};
+use crate::http::{auth_routes, captures, error, health, journal, projects, settings, workouts};
 use actix_web::HttpResponse;
 use actix_web::http::Method;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -49,6 +49,8 @@ impl Modify for SecuritySchemes {
         captures::list_captures, captures::create_capture, captures::capture_external,
         captures::get_capture, captures::patch_capture, captures::delete_capture,
         captures::convert_capture,
+        workouts::list_exercises, workouts::create_exercise, workouts::get_exercise,
+        workouts::patch_exercise, workouts::delete_exercise,
     ),
     components(schemas(error::ErrorBody))
 )]

@@ -14,4 +14,5 @@ mod journal;
 mod operations;
 mod projects;
 mod settings;
+mod workouts;
 mod zero_config;

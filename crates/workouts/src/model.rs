@@ -1,0 +1,182 @@
+//! Exercise entities and value rules.
+
+use chrono::{DateTime, Utc};
+use lifeos_kernel::{FieldError, PageRequest, UserId, trimmed_text};
+use uuid::Uuid;
+
+/// Exercise id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExerciseId(pub Uuid);
+
+/// Exercise category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Weights.
+    Strength,
+    /// Endurance.
+    Cardio,
+    /// Flexibility.
+    Mobility,
+    /// Anything else.
+    Other,
+}
+
+impl Category {
+    /// Wire name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Strength => "strength",
+            Self::Cardio => "cardio",
+            Self::Mobility => "mobility",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses the wire name.
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `field`.
+    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
+        match s {
+            "strength" => Ok(Self::Strength),
+            "cardio" => Ok(Self::Cardio),
+            "mobility" => Ok(Self::Mobility),
+            "other" => Ok(Self::Other),
+            _ => Err(FieldError::new(
+                field,
+                format!("{field} must be strength, cardio, mobility or other"),
+            )),
+        }
+    }
+}
+
+/// An exercise name: trimmed, 1 to 100 characters.
+///
+/// # Errors
+/// A [`FieldError`] on `name`.
+pub fn exercise_name(raw: &str) -> Result<String, FieldError> {
+    trimmed_text("name", raw, 100)
+}
+
+/// Muscle groups: each trimmed, 1 to 50 characters; at most 20; repeats
+/// (case-insensitive) are dropped, order kept.
+///
+/// # Errors
+/// A [`FieldError`] on `muscle_groups[i]`.
+pub fn muscle_groups(raw: Vec<String>) -> Result<Vec<String>, FieldError> {
+    if raw.len() > 20 {
+        return Err(FieldError::new(
+            "muscle_groups",
+            "muscle_groups may hold at most 20 entries",
+        ));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for (i, g) in raw.iter().enumerate() {
+        let g = trimmed_text(&format!("muscle_groups[{i}]"), g, 50)?;
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&g)) {
+            out.push(g);
+        }
+    }
+    Ok(out)
+}
+
+/// An exercise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exercise {
+    /// Id.
+    pub id: ExerciseId,
+    /// Name (unique per user, case-insensitively).
+    pub name: String,
+    /// Category.
+    pub category: Category,
+    /// Muscle groups.
+    pub muscle_groups: Vec<String>,
+    /// Equipment.
+    pub equipment: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Hidden from pickers, kept for history.
+    pub archived: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An exercise to create.
+#[derive(Debug, Clone)]
+pub struct NewExercise {
+    /// Owner.
+    pub user: UserId,
+    /// The exercise (id and times included).
+    pub exercise: Exercise,
+}
+
+/// Changes to an exercise (`None` = unchanged; inner `None` = clear).
+#[derive(Debug, Clone, Default)]
+pub struct ExerciseChanges {
+    /// Name.
+    pub name: Option<String>,
+    /// Category.
+    pub category: Option<Category>,
+    /// Muscle groups.
+    pub muscle_groups: Option<Vec<String>>,
+    /// Equipment.
+    pub equipment: Option<Option<String>>,
+    /// Notes.
+    pub notes: Option<Option<String>>,
+    /// Archived.
+    pub archived: Option<bool>,
+}
+
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct ExerciseFilter {
+    /// Name contains (case-insensitive).
+    pub q: Option<String>,
+    /// Only this category.
+    pub category: Option<Category>,
+    /// Only archived (`true`) or active (`false`) ones; both when `None`.
+    pub archived: Option<bool>,
+    /// Page.
+    pub page: PageRequest,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_muscle_groups_are_checked() {
+        assert_eq!(exercise_name("  Back Squat ").unwrap(), "Back Squat");
+        assert_eq!(exercise_name("").unwrap_err().field, "name");
+        assert_eq!(exercise_name(&"x".repeat(101)).unwrap_err().field, "name");
+        assert_eq!(
+            muscle_groups(vec!["Quads".into(), " quads".into(), "Glutes".into()]).unwrap(),
+            vec!["Quads", "Glutes"]
+        );
+        assert_eq!(
+            muscle_groups(vec!["a".into(), " ".into()])
+                .unwrap_err()
+                .field,
+            "muscle_groups[1]"
+        );
+        assert_eq!(
+            muscle_groups(vec!["a".into(); 21]).unwrap_err().field,
+            "muscle_groups"
+        );
+    }
+
+    #[test]
+    fn categories_parse_their_wire_names() {
+        assert_eq!(
+            Category::parse("category", "cardio").unwrap(),
+            Category::Cardio
+        );
+        assert_eq!(
+            Category::parse("category", "yoga").unwrap_err().field,
+            "category"
+        );
+    }
+}
