@@ -173,3 +173,33 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    programs (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        archived -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    program_exercises (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        program_id -> Uuid,
+        exercise_id -> Uuid,
+        position -> Int4,
+        target_sets -> Nullable<Int4>,
+        target_reps -> Nullable<Int4>,
+        target_weight -> Nullable<Float8>,
+        rest_seconds -> Nullable<Int4>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(program_exercises -> exercises (exercise_id));
+diesel::allow_tables_to_appear_in_same_query!(program_exercises, exercises, programs);

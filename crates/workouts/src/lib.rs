@@ -8,6 +8,7 @@
 pub mod fake;
 mod model;
 mod ports;
+mod programs;
 mod service;
 
 pub use model::{
@@ -15,4 +16,8 @@ pub use model::{
     muscle_groups,
 };
 pub use ports::ExerciseRepository;
+pub use programs::{
+    ListRefusal, NewProgram, Program, ProgramChanges, ProgramExercise, ProgramId, ProgramItem,
+    ProgramRepository,
+};
 pub use service::{WorkoutError, WorkoutService};

@@ -2,7 +2,10 @@
 
 use crate::model::{Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise};
 use crate::ports::ExerciseRepository;
-use lifeos_kernel::{Clock, FieldError, Page, StoreError, UserId};
+use crate::programs::{
+    ListRefusal, NewProgram, Program, ProgramChanges, ProgramId, ProgramItem, ProgramRepository,
+};
+use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId};
 use std::sync::Arc;
 
 /// Errors of the workouts module.
@@ -39,6 +42,7 @@ impl From<StoreError> for WorkoutError {
 /// Workout use cases.
 pub struct WorkoutService {
     exercises: Arc<dyn ExerciseRepository>,
+    programs: Arc<dyn ProgramRepository>,
     clock: Arc<dyn Clock>,
 }
 
@@ -50,8 +54,104 @@ impl std::fmt::Debug for WorkoutService {
 
 impl WorkoutService {
     /// Wires the service.
-    pub fn new(exercises: Arc<dyn ExerciseRepository>, clock: Arc<dyn Clock>) -> Self {
-        Self { exercises, clock }
+    pub fn new(
+        exercises: Arc<dyn ExerciseRepository>,
+        programs: Arc<dyn ProgramRepository>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            exercises,
+            programs,
+            clock,
+        }
+    }
+
+    /// Creates a program.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn create_program(&self, p: NewProgram) -> Result<Program, WorkoutError> {
+        Ok(self.programs.create_program(p).await?)
+    }
+
+    /// A page of programs.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn list_programs(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Page<Program>, WorkoutError> {
+        let (items, total) = self.programs.list_programs(user, page).await?;
+        Ok(Page::new(items, total, page))
+    }
+
+    /// One program.
+    ///
+    /// # Errors
+    /// [`WorkoutError::NotFound`].
+    pub async fn get_program(&self, user: UserId, id: ProgramId) -> Result<Program, WorkoutError> {
+        self.programs
+            .get_program(user, id)
+            .await?
+            .ok_or(WorkoutError::NotFound)
+    }
+
+    /// Changes a program.
+    ///
+    /// # Errors
+    /// [`WorkoutError::NotFound`].
+    pub async fn update_program(
+        &self,
+        user: UserId,
+        id: ProgramId,
+        c: ProgramChanges,
+    ) -> Result<Program, WorkoutError> {
+        Ok(self
+            .programs
+            .update_program(user, id, c, self.clock.now())
+            .await?)
+    }
+
+    /// Deletes a program.
+    ///
+    /// # Errors
+    /// [`WorkoutError::NotFound`].
+    pub async fn delete_program(&self, user: UserId, id: ProgramId) -> Result<(), WorkoutError> {
+        if self.programs.delete_program(user, id).await? {
+            Ok(())
+        } else {
+            Err(WorkoutError::NotFound)
+        }
+    }
+
+    /// Replaces a program's exercise list (order = position), atomically.
+    ///
+    /// # Errors
+    /// [`WorkoutError::Invalid`] for bad targets or an exercise that is not
+    /// the user's; [`WorkoutError::NotFound`] for the program.
+    pub async fn replace_program_exercises(
+        &self,
+        user: UserId,
+        id: ProgramId,
+        items: Vec<ProgramItem>,
+    ) -> Result<Program, WorkoutError> {
+        for (i, item) in items.iter().enumerate() {
+            item.check(i)?;
+        }
+        match self
+            .programs
+            .replace_program_exercises(user, id, &items, self.clock.now())
+            .await?
+        {
+            Ok(p) => Ok(p),
+            Err(ListRefusal::UnknownExercise(i)) => Err(FieldError::new(
+                format!("[{i}].exercise_id"),
+                "exercise_id must be one of your exercises",
+            )
+            .into()),
+        }
     }
 
     /// Now.
@@ -130,13 +230,16 @@ mod tests {
     use super::*;
     use crate::fake::InMemoryExercises;
     use crate::model::Category;
+    use crate::programs::{NewProgram, ProgramId, ProgramItem};
     use lifeos_kernel::{FixedClock, new_id};
 
     const U: UserId = UserId(uuid::Uuid::nil());
 
     fn svc() -> WorkoutService {
+        let repo = Arc::new(InMemoryExercises::default());
         WorkoutService::new(
-            Arc::new(InMemoryExercises::default()),
+            repo.clone(),
+            repo,
             Arc::new(FixedClock::new("2026-11-24T08:00:00Z".parse().unwrap())),
         )
     }
@@ -183,6 +286,41 @@ mod tests {
         let mut theirs = new("Bench Press");
         theirs.user = UserId(uuid::Uuid::from_u128(9));
         assert!(s.create_exercise(theirs).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_program_list_takes_only_the_users_exercises() {
+        let s = svc();
+        let squat = s.create_exercise(new("Squat")).await.unwrap();
+        let p = s
+            .create_program(NewProgram {
+                id: ProgramId(new_id()),
+                user: U,
+                name: "5x5".into(),
+                description: None,
+                archived: false,
+                now: s.now(),
+            })
+            .await
+            .unwrap();
+        let item = |e: ExerciseId| ProgramItem {
+            exercise_id: e,
+            target_sets: Some(5),
+            target_reps: Some(5),
+            target_weight: None,
+            rest_seconds: None,
+            notes: None,
+        };
+        let p2 = s
+            .replace_program_exercises(U, p.id, vec![item(squat.id)])
+            .await
+            .unwrap();
+        assert_eq!(p2.exercises[0].exercise_name, "Squat");
+        let err = s
+            .replace_program_exercises(U, p.id, vec![item(squat.id), item(ExerciseId(new_id()))])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WorkoutError::Invalid(f) if f.field == "[1].exercise_id"));
     }
 
     #[tokio::test]

@@ -81,5 +81,6 @@ pub fn routes() -> RouteTable {
     projects::routes(&mut t);
     captures::routes(&mut t);
     workouts::routes(&mut t);
+    workouts::program_routes(&mut t);
     t
 }

@@ -51,6 +51,8 @@ impl Modify for SecuritySchemes {
         captures::convert_capture,
         workouts::list_exercises, workouts::create_exercise, workouts::get_exercise,
         workouts::patch_exercise, workouts::delete_exercise,
+        workouts::list_programs, workouts::create_program, workouts::get_program,
+        workouts::patch_program, workouts::delete_program, workouts::put_program_exercises,
     ),
     components(schemas(error::ErrorBody))
 )]

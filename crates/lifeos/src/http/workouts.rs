@@ -1,5 +1,5 @@
-//! `/api/v1/exercises` (API.md section 4; programs, workouts and history
-//! are not built yet).
+//! `/api/v1/exercises` and `/api/v1/programs` (API.md section 4; workout
+//! sessions, set logs and exercise history are not built yet).
 
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
@@ -9,10 +9,10 @@ use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{FieldError, PageRequest, char_len, new_id};
+use lifeos_kernel::{FieldError, PageRequest, char_len, new_id, trimmed_text};
 use lifeos_workouts::{
-    Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise, WorkoutError,
-    exercise_name, muscle_groups,
+    Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise, NewProgram,
+    Program, ProgramChanges, ProgramId, ProgramItem, WorkoutError, exercise_name, muscle_groups,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -320,4 +320,306 @@ pub async fn delete_exercise(
         .delete_exercise(user.id(), ExerciseId(id.0))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// One exercise of a program.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProgramExerciseResponse {
+    /// Row id.
+    pub id: Uuid,
+    /// The exercise.
+    pub exercise_id: Uuid,
+    /// Its name.
+    pub exercise_name: String,
+    /// Position (0-based).
+    pub position: i32,
+    /// Target sets.
+    pub target_sets: Option<i32>,
+    /// Target reps.
+    pub target_reps: Option<i32>,
+    /// Target weight (kg).
+    pub target_weight: Option<f64>,
+    /// Rest between sets (seconds).
+    pub rest_seconds: Option<i32>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// A program.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProgramResponse {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Archived.
+    pub archived: bool,
+    /// Exercises by position.
+    pub exercises: Vec<ProgramExerciseResponse>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Program> for ProgramResponse {
+    fn from(p: Program) -> Self {
+        Self {
+            id: p.id.0,
+            name: p.name,
+            description: p.description,
+            archived: p.archived,
+            exercises: p
+                .exercises
+                .into_iter()
+                .map(|e| ProgramExerciseResponse {
+                    id: e.id,
+                    exercise_id: e.exercise_id.0,
+                    exercise_name: e.exercise_name,
+                    position: e.position,
+                    target_sets: e.target_sets,
+                    target_reps: e.target_reps,
+                    target_weight: e.target_weight,
+                    rest_seconds: e.rest_seconds,
+                    notes: e.notes,
+                })
+                .collect(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A page of programs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProgramPage {
+    /// Programs by name.
+    pub items: Vec<ProgramResponse>,
+    /// Total.
+    pub total: i64,
+    /// Page.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+/// A new program (its exercises are set with `PUT /programs/{id}/exercises`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProgramBody {
+    /// Name (1 to 200 characters).
+    pub name: String,
+    /// Description (up to 10,000 characters).
+    pub description: Option<String>,
+    /// Archived (default false).
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// Changes to a program.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchProgramBody {
+    /// Name.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    /// Description (null clears).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// Archived.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<bool>)]
+    pub archived: Option<Option<bool>>,
+}
+
+/// One item of a program's new exercise list.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramItemBody {
+    /// One of your exercises.
+    pub exercise_id: Uuid,
+    /// Target sets (>= 0).
+    pub target_sets: Option<i32>,
+    /// Target reps (>= 0).
+    pub target_reps: Option<i32>,
+    /// Target weight in kg (>= 0).
+    pub target_weight: Option<f64>,
+    /// Rest in seconds (>= 0).
+    pub rest_seconds: Option<i32>,
+    /// Notes (up to 1,000 characters).
+    pub notes: Option<String>,
+}
+
+/// Page query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ProgramQuery {
+    /// Page.
+    pub page: Option<i64>,
+    /// Page size.
+    pub per_page: Option<i64>,
+}
+
+pub(crate) fn program_routes(t: &mut RouteTable) {
+    t.add(Method::GET, "/api/v1/programs", list_programs)
+        .add(Method::POST, "/api/v1/programs", create_program)
+        .add(Method::GET, "/api/v1/programs/{id}", get_program)
+        .add(Method::PATCH, "/api/v1/programs/{id}", patch_program)
+        .add(Method::DELETE, "/api/v1/programs/{id}", delete_program)
+        .add(
+            Method::PUT,
+            "/api/v1/programs/{id}/exercises",
+            put_program_exercises,
+        );
+}
+
+/// Programs by name, with their exercises.
+///
+/// # Errors
+/// 422.
+#[utoipa::path(get, path = "/api/v1/programs", tag = "workouts", security(("cookie" = [])), params(ProgramQuery),
+    responses((status = 200, body = ProgramPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_programs(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    q: ApiQuery<ProgramQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(q.0.page, q.0.per_page)?;
+    let p = state
+        .workouts
+        .list_programs(user.id(), page)
+        .await?
+        .map(ProgramResponse::from);
+    Ok(HttpResponse::Ok().json(ProgramPage {
+        items: p.items,
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    }))
+}
+
+/// Creates a program.
+///
+/// # Errors
+/// 422.
+#[utoipa::path(post, path = "/api/v1/programs", tag = "workouts", security(("cookie" = [])), request_body = CreateProgramBody,
+    responses((status = 201, body = ProgramResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_program(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateProgramBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let p = NewProgram {
+        id: ProgramId(new_id()),
+        user: user.id(),
+        name: trimmed_text("name", &b.name, 200)?,
+        description: optional_text("description", b.description, 10_000)?,
+        archived: b.archived,
+        now: state.workouts.now(),
+    };
+    let p = state.workouts.create_program(p).await?;
+    Ok(HttpResponse::Created().json(ProgramResponse::from(p)))
+}
+
+/// One program.
+///
+/// # Errors
+/// 404.
+#[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Program id")),
+    responses((status = 200, body = ProgramResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_program(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let p = state
+        .workouts
+        .get_program(user.id(), ProgramId(id.0))
+        .await?;
+    Ok(HttpResponse::Ok().json(ProgramResponse::from(p)))
+}
+
+/// Changes a program.
+///
+/// # Errors
+/// 404, 422.
+#[utoipa::path(patch, path = "/api/v1/programs/{id}", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Program id")),
+    request_body = PatchProgramBody,
+    responses((status = 200, body = ProgramResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn patch_program(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    body: ApiJson<PatchProgramBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let c = ProgramChanges {
+        name: not_null("name", b.name)?
+            .map(|n| trimmed_text("name", &n, 200))
+            .transpose()?,
+        description: b
+            .description
+            .map(|d| optional_text("description", d, 10_000))
+            .transpose()?,
+        archived: not_null("archived", b.archived)?,
+    };
+    let p = state
+        .workouts
+        .update_program(user.id(), ProgramId(id.0), c)
+        .await?;
+    Ok(HttpResponse::Ok().json(ProgramResponse::from(p)))
+}
+
+/// Deletes a program (workouts that used it keep their logs).
+///
+/// # Errors
+/// 404.
+#[utoipa::path(delete, path = "/api/v1/programs/{id}", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Program id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_program(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .workouts
+        .delete_program(user.id(), ProgramId(id.0))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replaces the program's ordered exercise list atomically (order = position).
+///
+/// # Errors
+/// 404 for the program; 422 naming `[i].field` for a bad item or an exercise that is not yours.
+#[utoipa::path(put, path = "/api/v1/programs/{id}/exercises", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Program id")),
+    request_body = Vec<ProgramItemBody>,
+    responses((status = 200, body = ProgramResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_program_exercises(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    body: ApiJson<Vec<ProgramItemBody>>,
+) -> Result<HttpResponse, ApiError> {
+    let items = body
+        .0
+        .into_iter()
+        .map(|b| ProgramItem {
+            exercise_id: ExerciseId(b.exercise_id),
+            target_sets: b.target_sets,
+            target_reps: b.target_reps,
+            target_weight: b.target_weight,
+            rest_seconds: b.rest_seconds,
+            notes: b.notes,
+        })
+        .collect();
+    let p = state
+        .workouts
+        .replace_program_exercises(user.id(), ProgramId(id.0), items)
+        .await?;
+    Ok(HttpResponse::Ok().json(ProgramResponse::from(p)))
 }

@@ -160,3 +160,175 @@ async fn another_users_exercises_are_not_found_and_names_are_per_user() {
         201
     );
 }
+
+async fn exercise(app: &TestApp, name: &str) -> String {
+    let e: Value = app
+        .post(
+            "/api/v1/exercises",
+            &json!({"name": name, "category": "strength"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    e["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn program_exercise_lists_are_replaced_atomically_and_block_exercise_deletion() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let squat = exercise(&app, "Squat").await;
+    let bench = exercise(&app, "Bench").await;
+    let res = app
+        .post(
+            "/api/v1/programs",
+            &json!({"name": "Stronglifts", "description": "5x5"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["exercises"], json!([]));
+    assert_eq!(p.as_object().unwrap().len(), 7, "{p}");
+    let url = format!("/api/v1/programs/{}/exercises", p["id"].as_str().unwrap());
+    let res = app
+        .client
+        .put(app.url(&url))
+        .json(&json!([
+            {"exercise_id": bench, "target_sets": 5, "target_reps": 5, "target_weight": 60.5, "rest_seconds": 90},
+            {"exercise_id": squat, "target_sets": 5, "target_reps": 5, "notes": "belt"}
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let p2: Value = res.json().await.unwrap();
+    let list = p2["exercises"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        (
+            list[0]["exercise_name"].as_str(),
+            list[0]["position"].as_i64()
+        ),
+        (Some("Bench"), Some(0))
+    );
+    assert_eq!(list[0]["target_weight"], 60.5);
+    assert_eq!(list[1]["notes"], "belt");
+    assert_eq!(list[0].as_object().unwrap().len(), 9, "{}", list[0]);
+    // A bad list changes nothing.
+    let foreign = "00000000-0000-0000-0000-000000000000";
+    for (body, field) in [
+        (
+            json!([{"exercise_id": squat}, {"exercise_id": foreign}]),
+            "[1].exercise_id",
+        ),
+        (
+            json!([{"exercise_id": squat, "target_reps": -1}]),
+            "[0].target_reps",
+        ),
+        (json!([{"exercise_id": "nope"}]), "[0].exercise_id"),
+    ] {
+        let res = app
+            .client
+            .put(app.url(&url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let got = assert_error(res, 422, "VALIDATION_ERROR").await;
+        assert_eq!(got["field"], field, "{body}");
+    }
+    let again: Value = app
+        .get(&format!("/api/v1/programs/{}", p["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["exercises"], p2["exercises"]);
+    // An exercise used by a program cannot be deleted; archiving works.
+    let res = app.delete(&format!("/api/v1/exercises/{squat}")).await;
+    let body = assert_error(res, 409, "CONFLICT").await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("archive"),
+        "{body}"
+    );
+    assert_eq!(
+        app.patch(
+            &format!("/api/v1/exercises/{squat}"),
+            &json!({"archived": true})
+        )
+        .await
+        .status(),
+        200
+    );
+    // Listing, patching, and deleting the program.
+    let list: Value = app.get("/api/v1/programs").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["exercises"].as_array().unwrap().len(), 2);
+    let path = format!("/api/v1/programs/{}", p["id"].as_str().unwrap());
+    let patched: Value = app
+        .patch(&path, &json!({"description": null, "archived": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(patched["description"].is_null() && patched["archived"] == true);
+    assert_eq!(app.delete(&path).await.status(), 204);
+    assert_eq!(
+        app.delete(&format!("/api/v1/exercises/{squat}"))
+            .await
+            .status(),
+        204,
+        "no longer used"
+    );
+    assert_error(app.get(&path).await, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn another_users_programs_are_not_found_and_their_exercises_unusable() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let hers = exercise(&app, "Squat").await;
+    let p: Value = app
+        .post("/api/v1/programs", &json!({"name": "Hers"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/v1/programs/{}", p["id"].as_str().unwrap());
+    let bob = TestApp {
+        client: client(),
+        ..app
+    };
+    bob.logged_in("bob").await;
+    assert_error(bob.get(&path).await, 404, "NOT_FOUND").await;
+    assert_error(bob.delete(&path).await, 404, "NOT_FOUND").await;
+    let res = bob
+        .client
+        .put(bob.url(&format!("{path}/exercises")))
+        .json(&json!([]))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 404, "NOT_FOUND").await;
+    let mine: Value = bob
+        .post("/api/v1/programs", &json!({"name": "Mine"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = bob
+        .client
+        .put(bob.url(&format!(
+            "/api/v1/programs/{}/exercises",
+            mine["id"].as_str().unwrap()
+        )))
+        .json(&json!([{"exercise_id": hers}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        assert_error(res, 422, "VALIDATION_ERROR").await["field"],
+        "[0].exercise_id"
+    );
+}

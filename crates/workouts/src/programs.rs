@@ -1,0 +1,230 @@
+//! Programs: an ordered list of exercises with targets.
+
+use crate::model::ExerciseId;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lifeos_kernel::{FieldError, PageRequest, StoreError, UserId, char_len};
+use uuid::Uuid;
+
+/// Program id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgramId(pub Uuid);
+
+/// One exercise of a program, as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramExercise {
+    /// Row id.
+    pub id: Uuid,
+    /// The exercise.
+    pub exercise_id: ExerciseId,
+    /// Its name (read from the library).
+    pub exercise_name: String,
+    /// Position (0-based).
+    pub position: i32,
+    /// Target sets.
+    pub target_sets: Option<i32>,
+    /// Target reps.
+    pub target_reps: Option<i32>,
+    /// Target weight (kg).
+    pub target_weight: Option<f64>,
+    /// Rest between sets.
+    pub rest_seconds: Option<i32>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// One item of a new exercise list (order = position).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramItem {
+    /// The exercise (must be the user's).
+    pub exercise_id: ExerciseId,
+    /// Target sets (>= 0).
+    pub target_sets: Option<i32>,
+    /// Target reps (>= 0).
+    pub target_reps: Option<i32>,
+    /// Target weight in kg (>= 0).
+    pub target_weight: Option<f64>,
+    /// Rest in seconds (>= 0).
+    pub rest_seconds: Option<i32>,
+    /// Notes (up to 1,000 characters).
+    pub notes: Option<String>,
+}
+
+impl ProgramItem {
+    /// Checks the targets; `at` is the item's index for field paths.
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `[at].<field>`.
+    pub fn check(&self, at: usize) -> Result<(), FieldError> {
+        let neg = |name: &str, v: Option<i64>| match v {
+            Some(x) if x < 0 => Err(FieldError::new(
+                format!("[{at}].{name}"),
+                format!("{name} must be 0 or more"),
+            )),
+            _ => Ok(()),
+        };
+        neg("target_sets", self.target_sets.map(i64::from))?;
+        neg("target_reps", self.target_reps.map(i64::from))?;
+        neg("rest_seconds", self.rest_seconds.map(i64::from))?;
+        if self
+            .target_weight
+            .is_some_and(|w| !w.is_finite() || w < 0.0)
+        {
+            return Err(FieldError::new(
+                format!("[{at}].target_weight"),
+                "target_weight must be 0 or more",
+            ));
+        }
+        if self.notes.as_deref().is_some_and(|n| char_len(n) > 1000) {
+            return Err(FieldError::too_long(format!("[{at}].notes"), 1000));
+        }
+        Ok(())
+    }
+}
+
+/// A program with its exercises.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    /// Id.
+    pub id: ProgramId,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Archived.
+    pub archived: bool,
+    /// Exercises by position.
+    pub exercises: Vec<ProgramExercise>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A program to create.
+#[derive(Debug, Clone)]
+pub struct NewProgram {
+    /// Id.
+    pub id: ProgramId,
+    /// Owner.
+    pub user: UserId,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Archived.
+    pub archived: bool,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// Changes to a program.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramChanges {
+    /// Name.
+    pub name: Option<String>,
+    /// Description (inner `None` clears).
+    pub description: Option<Option<String>>,
+    /// Archived.
+    pub archived: Option<bool>,
+}
+
+/// Why a new exercise list was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListRefusal {
+    /// The exercise at this index is not the user's.
+    UnknownExercise(usize),
+}
+
+/// Programs of users.
+#[async_trait]
+pub trait ProgramRepository: Send + Sync {
+    /// Stores a program (no exercises yet).
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn create_program(&self, p: NewProgram) -> Result<Program, StoreError>;
+
+    /// A page of programs (by name) with their exercises, and the total.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn list_programs(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<(Vec<Program>, i64), StoreError>;
+
+    /// One program.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn get_program(&self, user: UserId, id: ProgramId)
+    -> Result<Option<Program>, StoreError>;
+
+    /// Changes a program.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    async fn update_program(
+        &self,
+        user: UserId,
+        id: ProgramId,
+        c: ProgramChanges,
+        now: DateTime<Utc>,
+    ) -> Result<Program, StoreError>;
+
+    /// Deletes a program and its list.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn delete_program(&self, user: UserId, id: ProgramId) -> Result<bool, StoreError>;
+
+    /// Replaces the exercise list atomically.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for the program.
+    async fn replace_program_exercises(
+        &self,
+        user: UserId,
+        id: ProgramId,
+        items: &[ProgramItem],
+        now: DateTime<Utc>,
+    ) -> Result<Result<Program, ListRefusal>, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item() -> ProgramItem {
+        ProgramItem {
+            exercise_id: ExerciseId(Uuid::nil()),
+            target_sets: Some(3),
+            target_reps: Some(5),
+            target_weight: Some(100.0),
+            rest_seconds: Some(120),
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn targets_must_not_be_negative() {
+        assert!(item().check(0).is_ok());
+        let bad = ProgramItem {
+            target_reps: Some(-1),
+            ..item()
+        };
+        assert_eq!(bad.check(2).unwrap_err().field, "[2].target_reps");
+        let bad = ProgramItem {
+            target_weight: Some(-0.5),
+            ..item()
+        };
+        assert_eq!(bad.check(0).unwrap_err().field, "[0].target_weight");
+        let bad = ProgramItem {
+            notes: Some("n".repeat(1001)),
+            ..item()
+        };
+        assert_eq!(bad.check(1).unwrap_err().field, "[1].notes");
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE program_exercises;
+DROP TABLE programs;
