@@ -11,6 +11,7 @@ mod journal;
 mod pool;
 mod projects;
 pub mod schema;
+mod sessions;
 mod workouts;
 
 pub use error::{pool_error, store_error};

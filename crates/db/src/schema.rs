@@ -203,3 +203,35 @@ diesel::table! {
 
 diesel::joinable!(program_exercises -> exercises (exercise_id));
 diesel::allow_tables_to_appear_in_same_query!(program_exercises, exercises, programs);
+
+diesel::table! {
+    workout_sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        program_id -> Nullable<Uuid>,
+        name -> Text,
+        started_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    workout_logs (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        session_id -> Uuid,
+        exercise_id -> Uuid,
+        set_number -> Int4,
+        reps -> Int4,
+        weight -> Float8,
+        rpe -> Nullable<Float8>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(workout_logs -> exercises (exercise_id));
+diesel::allow_tables_to_appear_in_same_query!(workout_logs, exercises, workout_sessions);

@@ -72,6 +72,26 @@ impl TimePrefs {
         now.with_timezone(&self.timezone).date_naive()
     }
 
+    /// The instant the user's `date` begins (the first valid local time when
+    /// midnight falls in a DST gap).
+    #[must_use]
+    pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        let midnight = date.and_time(chrono::NaiveTime::MIN);
+        match self.timezone.from_local_datetime(&midnight) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                t.with_timezone(&Utc)
+            }
+            chrono::LocalResult::None => {
+                let later = midnight + chrono::Duration::hours(1);
+                self.timezone
+                    .from_local_datetime(&later)
+                    .earliest()
+                    .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+            }
+        }
+    }
+
     /// The first day of the user's week at `now`.
     #[must_use]
     pub fn this_week(&self, now: DateTime<Utc>) -> NaiveDate {
@@ -100,6 +120,22 @@ mod tests {
         assert_eq!(WeekStart::Sunday.week_of(d("2026-11-25")), d("2026-11-22"));
         assert_eq!(WeekStart::Sunday.week_of(d("2026-11-29")), d("2026-11-29"));
         assert_eq!(WeekStart::Sunday.week_of(d("2026-11-28")), d("2026-11-22"));
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        let berlin = TimePrefs {
+            timezone: chrono_tz::Europe::Berlin,
+            week_start: WeekStart::Monday,
+        };
+        assert_eq!(
+            berlin.start_of_day(d("2026-07-01")).to_rfc3339(),
+            "2026-06-30T22:00:00+00:00"
+        );
+        assert_eq!(
+            berlin.start_of_day(d("2026-12-01")).to_rfc3339(),
+            "2026-11-30T23:00:00+00:00"
+        );
     }
 
     #[test]

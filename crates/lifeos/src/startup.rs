@@ -73,6 +73,10 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             repo.clone(),
             clock.clone(),
         )),
+        sessions: Arc::new(lifeos_workouts::SessionService::new(
+            repo.clone(),
+            clock.clone(),
+        )),
         workouts: Arc::new(lifeos_workouts::WorkoutService::new(
             repo.clone(),
             repo.clone(),

@@ -5,7 +5,7 @@ use lifeos_captures::CaptureService;
 use lifeos_db::PgStore;
 use lifeos_journal::JournalService;
 use lifeos_projects::ProjectService;
-use lifeos_workouts::WorkoutService;
+use lifeos_workouts::{SessionService, WorkoutService};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -39,6 +39,8 @@ pub struct AppState {
     pub captures: Arc<CaptureService>,
     /// Workout use cases.
     pub workouts: Arc<WorkoutService>,
+    /// Workout session use cases.
+    pub sessions: Arc<SessionService>,
     /// The storage adapter (implements every port).
     pub store: PgStore,
     /// Web settings.

@@ -10,6 +10,7 @@ mod model;
 mod ports;
 mod programs;
 mod service;
+mod sessions;
 
 pub use model::{
     Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise, exercise_name,
@@ -21,3 +22,7 @@ pub use programs::{
     ProgramRepository,
 };
 pub use service::{WorkoutError, WorkoutService};
+pub use sessions::{
+    LogChanges, NewLog, NewSession, Refusal, SessionChanges, SessionFilter, SessionId,
+    SessionRepository, SessionService, WorkoutLog, WorkoutSession, check_set,
+};

@@ -82,5 +82,6 @@ pub fn routes() -> RouteTable {
     captures::routes(&mut t);
     workouts::routes(&mut t);
     workouts::program_routes(&mut t);
+    workouts::session_routes(&mut t);
     t
 }

@@ -53,6 +53,9 @@ impl Modify for SecuritySchemes {
         workouts::patch_exercise, workouts::delete_exercise,
         workouts::list_programs, workouts::create_program, workouts::get_program,
         workouts::patch_program, workouts::delete_program, workouts::put_program_exercises,
+        workouts::list_workouts, workouts::create_workout, workouts::get_workout,
+        workouts::patch_workout, workouts::delete_workout, workouts::finish_workout,
+        workouts::create_log, workouts::patch_log, workouts::delete_log,
     ),
     components(schemas(error::ErrorBody))
 )]

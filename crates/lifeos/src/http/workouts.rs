@@ -1,18 +1,22 @@
-//! `/api/v1/exercises` and `/api/v1/programs` (API.md section 4; workout
-//! sessions, set logs and exercise history are not built yet).
+//! `/api/v1/exercises`, `/programs` and `/workouts` (API.md section 4;
+//! the exercise history endpoint is not built yet).
 
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
-use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option};
+use crate::http::extract::{
+    ApiJson, ApiQuery, PathId, double_option, has_content_type, parse_json, path_uuid, read_body,
+};
 use crate::state::AppState;
 use actix_web::http::Method;
-use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
 use lifeos_kernel::{FieldError, PageRequest, char_len, new_id, trimmed_text};
 use lifeos_workouts::{
-    Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise, NewProgram,
-    Program, ProgramChanges, ProgramId, ProgramItem, WorkoutError, exercise_name, muscle_groups,
+    Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, LogChanges, NewExercise,
+    NewLog, NewProgram, NewSession, Program, ProgramChanges, ProgramId, ProgramItem,
+    SessionChanges, SessionFilter, SessionId, WorkoutError, WorkoutLog, WorkoutSession,
+    exercise_name, muscle_groups,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -622,4 +626,462 @@ pub async fn put_program_exercises(
         .replace_program_exercises(user.id(), ProgramId(id.0), items)
         .await?;
     Ok(HttpResponse::Ok().json(ProgramResponse::from(p)))
+}
+
+/// A logged set.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkoutLogResponse {
+    /// Id.
+    pub id: Uuid,
+    /// Exercise.
+    pub exercise_id: Uuid,
+    /// Its name.
+    pub exercise_name: String,
+    /// Set number (from 1).
+    pub set_number: i32,
+    /// Reps.
+    pub reps: i32,
+    /// Weight (kg).
+    pub weight: f64,
+    /// Effort 1–10.
+    pub rpe: Option<f64>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<WorkoutLog> for WorkoutLogResponse {
+    fn from(l: WorkoutLog) -> Self {
+        Self {
+            id: l.id,
+            exercise_id: l.exercise_id.0,
+            exercise_name: l.exercise_name,
+            set_number: l.set_number,
+            reps: l.reps,
+            weight: l.weight,
+            rpe: l.rpe,
+            notes: l.notes,
+            created_at: l.created_at,
+        }
+    }
+}
+
+/// A workout session.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkoutSessionResponse {
+    /// Id.
+    pub id: Uuid,
+    /// Program followed.
+    pub program_id: Option<Uuid>,
+    /// Name.
+    pub name: String,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Sets.
+    pub logs: Vec<WorkoutLogResponse>,
+    /// Σ reps × weight.
+    pub total_volume: f64,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<WorkoutSession> for WorkoutSessionResponse {
+    fn from(s: WorkoutSession) -> Self {
+        let total_volume = s.total_volume();
+        Self {
+            id: s.id.0,
+            program_id: s.program_id.map(|p| p.0),
+            name: s.name,
+            started_at: s.started_at,
+            ended_at: s.ended_at,
+            notes: s.notes,
+            logs: s.logs.into_iter().map(WorkoutLogResponse::from).collect(),
+            total_volume,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// A page of sessions.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkoutPage {
+    /// Sessions, newest first.
+    pub items: Vec<WorkoutSessionResponse>,
+    /// Total.
+    pub total: i64,
+    /// Page.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+/// A new session.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkoutBody {
+    /// Program to follow (one of yours).
+    pub program_id: Option<Uuid>,
+    /// Name (default: the program's, else "Workout").
+    pub name: Option<String>,
+    /// Start (default now).
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+/// Changes to a session.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchWorkoutBody {
+    /// Name.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    /// Start.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub started_at: Option<Option<DateTime<Utc>>>,
+    /// End (null reopens).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub ended_at: Option<Option<DateTime<Utc>>>,
+    /// Notes (null clears).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+/// Finishing a session.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinishBody {
+    /// End (default now); never before the start.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// A set to log.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLogBody {
+    /// One of your exercises.
+    pub exercise_id: Uuid,
+    /// Set number (default: the next for that exercise in this session).
+    pub set_number: Option<i32>,
+    /// Reps (>= 0).
+    pub reps: i32,
+    /// Weight in kg (>= 0, default 0).
+    #[serde(default)]
+    pub weight: f64,
+    /// Effort 1–10.
+    pub rpe: Option<f64>,
+    /// Notes (up to 1,000 characters).
+    pub notes: Option<String>,
+}
+
+/// Changes to a set.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchLogBody {
+    /// Exercise.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub exercise_id: Option<Option<Uuid>>,
+    /// Set number.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub set_number: Option<Option<i32>>,
+    /// Reps.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub reps: Option<Option<i32>>,
+    /// Weight (kg).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<f64>)]
+    pub weight: Option<Option<f64>>,
+    /// RPE (null clears).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<f64>)]
+    pub rpe: Option<Option<f64>>,
+    /// Notes (null clears).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+/// Session list filters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct WorkoutQuery {
+    /// Started on or after this date (your time zone).
+    pub date_from: Option<NaiveDate>,
+    /// Started on or before this date (your time zone).
+    pub date_to: Option<NaiveDate>,
+    /// Only sessions of this program.
+    pub program_id: Option<Uuid>,
+    /// Page.
+    pub page: Option<i64>,
+    /// Page size.
+    pub per_page: Option<i64>,
+}
+
+pub(crate) fn session_routes(t: &mut RouteTable) {
+    t.add(Method::GET, "/api/v1/workouts", list_workouts)
+        .add(Method::POST, "/api/v1/workouts", create_workout)
+        .add(Method::GET, "/api/v1/workouts/{id}", get_workout)
+        .add(Method::PATCH, "/api/v1/workouts/{id}", patch_workout)
+        .add(Method::DELETE, "/api/v1/workouts/{id}", delete_workout)
+        .add(Method::POST, "/api/v1/workouts/{id}/finish", finish_workout)
+        .add(Method::POST, "/api/v1/workouts/{id}/logs", create_log)
+        .add(
+            Method::PATCH,
+            "/api/v1/workouts/{id}/logs/{log_id}",
+            patch_log,
+        )
+        .add(
+            Method::DELETE,
+            "/api/v1/workouts/{id}/logs/{log_id}",
+            delete_log,
+        );
+}
+
+/// Sessions, newest first, with their sets.
+///
+/// # Errors
+/// 422.
+#[utoipa::path(get, path = "/api/v1/workouts", tag = "workouts", security(("cookie" = [])), params(WorkoutQuery),
+    responses((status = 200, body = WorkoutPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_workouts(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    q: ApiQuery<WorkoutQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    if let (Some(a), Some(b)) = (q.date_from, q.date_to)
+        && a > b
+    {
+        return Err(FieldError::new("date_from", "date_from must not be after date_to").into());
+    }
+    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+    let f = SessionFilter {
+        from: q.date_from.map(|d| prefs.start_of_day(d)),
+        until: q
+            .date_to
+            .and_then(|d| d.succ_opt())
+            .map(|d| prefs.start_of_day(d)),
+        program_id: q.program_id.map(ProgramId),
+        page: PageRequest::parse(q.page, q.per_page)?,
+    };
+    let p = state
+        .sessions
+        .list(user.id(), f)
+        .await?
+        .map(WorkoutSessionResponse::from);
+    Ok(HttpResponse::Ok().json(WorkoutPage {
+        items: p.items,
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    }))
+}
+
+/// Starts a session.
+///
+/// # Errors
+/// 422 (e.g. a program that is not yours).
+#[utoipa::path(post, path = "/api/v1/workouts", tag = "workouts", security(("cookie" = [])), request_body = CreateWorkoutBody,
+    responses((status = 201, body = WorkoutSessionResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_workout(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateWorkoutBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let now = state.sessions.now();
+    let s = NewSession {
+        id: SessionId(new_id()),
+        user: user.id(),
+        program_id: b.program_id.map(ProgramId),
+        name: b.name.map(|n| trimmed_text("name", &n, 200)).transpose()?,
+        started_at: b.started_at.unwrap_or(now),
+        now,
+    };
+    let s = state.sessions.create(s).await?;
+    Ok(HttpResponse::Created().json(WorkoutSessionResponse::from(s)))
+}
+
+/// One session.
+///
+/// # Errors
+/// 404.
+#[utoipa::path(get, path = "/api/v1/workouts/{id}", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, body = WorkoutSessionResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_workout(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let s = state.sessions.get(user.id(), SessionId(id.0)).await?;
+    Ok(HttpResponse::Ok().json(WorkoutSessionResponse::from(s)))
+}
+
+/// Changes a session.
+///
+/// # Errors
+/// 404, 422 (`ended_at` before `started_at`).
+#[utoipa::path(patch, path = "/api/v1/workouts/{id}", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Session id")),
+    request_body = PatchWorkoutBody,
+    responses((status = 200, body = WorkoutSessionResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn patch_workout(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    body: ApiJson<PatchWorkoutBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let c = SessionChanges {
+        name: not_null("name", b.name)?
+            .map(|n| trimmed_text("name", &n, 200))
+            .transpose()?,
+        started_at: not_null("started_at", b.started_at)?,
+        ended_at: b.ended_at,
+        notes: b
+            .notes
+            .map(|n| optional_text("notes", n, 10_000))
+            .transpose()?,
+    };
+    let s = state.sessions.update(user.id(), SessionId(id.0), c).await?;
+    Ok(HttpResponse::Ok().json(WorkoutSessionResponse::from(s)))
+}
+
+/// Deletes a session and its sets.
+///
+/// # Errors
+/// 404.
+#[utoipa::path(delete, path = "/api/v1/workouts/{id}", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_workout(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.sessions.delete(user.id(), SessionId(id.0)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Finishes a session: `ended_at` = now or the one given (a body is optional).
+///
+/// # Errors
+/// 404, 422 (before the start).
+#[utoipa::path(post, path = "/api/v1/workouts/{id}/finish", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Session id")),
+    request_body = Option<FinishBody>,
+    responses((status = 200, body = WorkoutSessionResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn finish_workout(
+    user: CurrentUser,
+    id: PathId,
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let body = read_body(&req, &mut payload).await?;
+    let b: FinishBody = if body.iter().all(u8::is_ascii_whitespace) {
+        FinishBody::default()
+    } else if has_content_type(&req, "application/json") {
+        parse_json(&body)?
+    } else {
+        return Err(ApiError::new(
+            Code::UnsupportedMediaType,
+            "The request body must be JSON (Content-Type: application/json).",
+        ));
+    };
+    let s = state
+        .sessions
+        .finish(user.id(), SessionId(id.0), b.ended_at)
+        .await?;
+    Ok(HttpResponse::Ok().json(WorkoutSessionResponse::from(s)))
+}
+
+/// Logs a set.
+///
+/// # Errors
+/// 404 for the session; 422.
+#[utoipa::path(post, path = "/api/v1/workouts/{id}/logs", tag = "workouts", security(("cookie" = [])), params(("id" = Uuid, Path, description = "Session id")),
+    request_body = CreateLogBody,
+    responses((status = 201, body = WorkoutLogResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_log(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateLogBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let l = NewLog {
+        id: new_id(),
+        exercise_id: ExerciseId(b.exercise_id),
+        set_number: b.set_number,
+        reps: b.reps,
+        weight: b.weight,
+        rpe: b.rpe,
+        notes: optional_text("notes", b.notes, 1000)?,
+    };
+    let l = state
+        .sessions
+        .add_log(user.id(), SessionId(id.0), l)
+        .await?;
+    Ok(HttpResponse::Created().json(WorkoutLogResponse::from(l)))
+}
+
+fn log_path(req: &HttpRequest) -> Result<(SessionId, Uuid), ApiError> {
+    Ok((SessionId(path_uuid(req, "id")?), path_uuid(req, "log_id")?))
+}
+
+/// Changes a set.
+///
+/// # Errors
+/// 404, 422.
+#[utoipa::path(patch, path = "/api/v1/workouts/{id}/logs/{log_id}", tag = "workouts", security(("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Session id"), ("log_id" = Uuid, Path, description = "Set id")), request_body = PatchLogBody,
+    responses((status = 200, body = WorkoutLogResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn patch_log(
+    user: CurrentUser,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ApiJson<PatchLogBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, l) = log_path(&req)?;
+    let b = body.0;
+    let c = LogChanges {
+        exercise_id: not_null("exercise_id", b.exercise_id)?.map(ExerciseId),
+        set_number: not_null("set_number", b.set_number)?,
+        reps: not_null("reps", b.reps)?,
+        weight: not_null("weight", b.weight)?,
+        rpe: b.rpe,
+        notes: b
+            .notes
+            .map(|n| optional_text("notes", n, 1000))
+            .transpose()?,
+    };
+    let l = state.sessions.update_log(user.id(), s, l, c).await?;
+    Ok(HttpResponse::Ok().json(WorkoutLogResponse::from(l)))
+}
+
+/// Deletes a set.
+///
+/// # Errors
+/// 404.
+#[utoipa::path(delete, path = "/api/v1/workouts/{id}/logs/{log_id}", tag = "workouts", security(("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Session id"), ("log_id" = Uuid, Path, description = "Set id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_log(
+    user: CurrentUser,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (s, l) = log_path(&req)?;
+    state.sessions.delete_log(user.id(), s, l).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -332,3 +332,274 @@ async fn another_users_programs_are_not_found_and_their_exercises_unusable() {
         "[0].exercise_id"
     );
 }
+
+#[tokio::test]
+async fn sessions_log_sets_compute_volume_and_finish() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let squat = exercise(&app, "Squat").await;
+    let bench = exercise(&app, "Bench").await;
+    let program: Value = app
+        .post("/api/v1/programs", &json!({"name": "Push day"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = program["id"].as_str().unwrap();
+    let res = app
+        .post(
+            "/api/v1/workouts",
+            &json!({"program_id": pid, "started_at": "2026-11-24T08:00:00Z"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let s: Value = res.json().await.unwrap();
+    assert_eq!(s["name"], "Push day", "named after the program");
+    assert_eq!(s["total_volume"], 0.0);
+    assert_eq!(s.as_object().unwrap().len(), 10, "{s}");
+    let sid = s["id"].as_str().unwrap();
+    let logs = format!("/api/v1/workouts/{sid}/logs");
+    let l1: Value = app
+        .post(
+            &logs,
+            &json!({"exercise_id": squat, "reps": 5, "weight": 100}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let l2: Value = app
+        .post(
+            &logs,
+            &json!({"exercise_id": squat, "reps": 3, "weight": 102.5, "rpe": 8.5}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let l3: Value = app
+        .post(
+            &logs,
+            &json!({"exercise_id": bench, "reps": 8, "weight": 60}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            l1["set_number"].as_i64(),
+            l2["set_number"].as_i64(),
+            l3["set_number"].as_i64()
+        ),
+        (Some(1), Some(2), Some(1))
+    );
+    assert_eq!(l1["exercise_name"], "Squat");
+    assert_eq!(l1.as_object().unwrap().len(), 9, "{l1}");
+    let got: Value = app
+        .get(&format!("/api/v1/workouts/{sid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["logs"].as_array().unwrap().len(), 3);
+    assert_eq!(got["total_volume"], 5.0 * 100.0 + 3.0 * 102.5 + 8.0 * 60.0);
+    for (body, field) in [
+        (json!({"exercise_id": squat, "reps": -1}), "reps"),
+        (
+            json!({"exercise_id": squat, "reps": 1, "weight": -5}),
+            "weight",
+        ),
+        (json!({"exercise_id": squat, "reps": 1, "rpe": 11}), "rpe"),
+        (
+            json!({"exercise_id": "00000000-0000-0000-0000-000000000000", "reps": 1}),
+            "exercise_id",
+        ),
+        (json!({"exercise_id": squat}), "reps"),
+    ] {
+        let got = assert_error(app.post(&logs, &body).await, 422, "VALIDATION_ERROR").await;
+        assert_eq!(got["field"], field, "{body}");
+    }
+    let l2id = l2["id"].as_str().unwrap();
+    let changed: Value = app
+        .patch(&format!("{logs}/{l2id}"), &json!({"reps": 4, "rpe": null}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed["reps"].as_i64(), changed["rpe"].is_null()),
+        (Some(4), true)
+    );
+    assert_eq!(
+        app.delete(&format!("{logs}/{}", l3["id"].as_str().unwrap()))
+            .await
+            .status(),
+        204
+    );
+    // The exercise is in use now.
+    assert_error(
+        app.delete(&format!("/api/v1/exercises/{squat}")).await,
+        409,
+        "CONFLICT",
+    )
+    .await;
+    // Finishing: never before the start; without a body it is now.
+    let finish = format!("/api/v1/workouts/{sid}/finish");
+    let early = app
+        .post(&finish, &json!({"ended_at": "2026-11-24T07:00:00Z"}))
+        .await;
+    assert_error(early, 422, "VALIDATION_ERROR").await;
+    let done: Value = app
+        .post(&finish, &json!({"ended_at": "2026-11-24T09:15:00Z"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["ended_at"], "2026-11-24T09:15:00Z");
+    let res = app.client.post(app.url(&finish)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "no body means now");
+    let bad = app
+        .patch(
+            &format!("/api/v1/workouts/{sid}"),
+            &json!({"started_at": "2099-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_error(bad, 422, "VALIDATION_ERROR").await;
+    let renamed: Value = app
+        .patch(
+            &format!("/api/v1/workouts/{sid}"),
+            &json!({"name": "Heavy", "notes": "good"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["notes"].as_str()),
+        (Some("Heavy"), Some("good"))
+    );
+}
+
+#[tokio::test]
+async fn sessions_are_listed_newest_first_with_filters() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let program: Value = app
+        .post("/api/v1/programs", &json!({"name": "P"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = program["id"].as_str().unwrap();
+    app.post(
+        "/api/v1/workouts",
+        &json!({"started_at": "2026-11-20T08:00:00Z"}),
+    )
+    .await;
+    app.post(
+        "/api/v1/workouts",
+        &json!({"started_at": "2026-11-22T08:00:00Z", "program_id": pid}),
+    )
+    .await;
+    app.post(
+        "/api/v1/workouts",
+        &json!({"started_at": "2026-11-24T23:30:00Z"}),
+    )
+    .await;
+    let all: Value = app.get("/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(all["total"], 3);
+    assert_eq!(all["items"][0]["started_at"], "2026-11-24T23:30:00Z");
+    assert_eq!(all["items"][2]["name"], "Workout");
+    let range: Value = app
+        .get("/api/v1/workouts?date_from=2026-11-21&date_to=2026-11-24")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(range["total"], 2);
+    // In Tokyo, 23:30 UTC on the 24th is the 25th.
+    app.patch("/api/v1/settings", &json!({"timezone": "Asia/Tokyo"}))
+        .await;
+    let range: Value = app
+        .get("/api/v1/workouts?date_from=2026-11-21&date_to=2026-11-24")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(range["total"], 1);
+    let by_program: Value = app
+        .get(&format!("/api/v1/workouts?program_id={pid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_program["total"], 1);
+    assert_error(
+        app.get("/api/v1/workouts?date_from=2026-11-25&date_to=2026-11-01")
+            .await,
+        422,
+        "VALIDATION_ERROR",
+    )
+    .await;
+    let bad = app
+        .post(
+            "/api/v1/workouts",
+            &json!({"program_id": "00000000-0000-0000-0000-000000000000"}),
+        )
+        .await;
+    assert_eq!(
+        assert_error(bad, 422, "VALIDATION_ERROR").await["field"],
+        "program_id"
+    );
+}
+
+#[tokio::test]
+async fn another_users_sessions_are_not_found() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let s: Value = app
+        .post("/api/v1/workouts", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/v1/workouts/{}", s["id"].as_str().unwrap());
+    let bob = TestApp {
+        client: client(),
+        ..app
+    };
+    bob.logged_in("bob").await;
+    let e: Value = bob
+        .post("/api/v1/exercises", &json!({"name": "Curl"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_error(bob.get(&path).await, 404, "NOT_FOUND").await;
+    assert_error(
+        bob.patch(&path, &json!({"name": "x"})).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_error(
+        bob.post(&format!("{path}/finish"), &json!({})).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_error(
+        bob.post(
+            &format!("{path}/logs"),
+            &json!({"exercise_id": e["id"], "reps": 1}),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_error(bob.delete(&path).await, 404, "NOT_FOUND").await;
+    let list: Value = bob.get("/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+}

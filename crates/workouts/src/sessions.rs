@@ -1,0 +1,454 @@
+//! Workout sessions and their logged sets.
+
+use crate::model::ExerciseId;
+use crate::programs::ProgramId;
+use crate::service::WorkoutError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Session id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionId(pub Uuid);
+
+/// A logged set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkoutLog {
+    /// Id.
+    pub id: Uuid,
+    /// Exercise.
+    pub exercise_id: ExerciseId,
+    /// Its name.
+    pub exercise_name: String,
+    /// Set number within the exercise in this session (from 1).
+    pub set_number: i32,
+    /// Reps (>= 0).
+    pub reps: i32,
+    /// Weight in kg (>= 0).
+    pub weight: f64,
+    /// Effort 1–10.
+    pub rpe: Option<f64>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A session with its sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkoutSession {
+    /// Id.
+    pub id: SessionId,
+    /// The program it follows.
+    pub program_id: Option<ProgramId>,
+    /// Name.
+    pub name: String,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End (set by finishing).
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Sets, by exercise then set number.
+    pub logs: Vec<WorkoutLog>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkoutSession {
+    /// Σ reps × weight over the sets.
+    #[must_use]
+    pub fn total_volume(&self) -> f64 {
+        self.logs.iter().map(|l| f64::from(l.reps) * l.weight).sum()
+    }
+}
+
+/// A session to create.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Id.
+    pub id: SessionId,
+    /// Owner.
+    pub user: UserId,
+    /// Program (must be the user's).
+    pub program_id: Option<ProgramId>,
+    /// Name; `None` takes the program's name, or "Workout".
+    pub name: Option<String>,
+    /// Start (default now).
+    pub started_at: DateTime<Utc>,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// Changes to a session.
+#[derive(Debug, Clone, Default)]
+pub struct SessionChanges {
+    /// Name.
+    pub name: Option<String>,
+    /// Start.
+    pub started_at: Option<DateTime<Utc>>,
+    /// End (inner `None` clears).
+    pub ended_at: Option<Option<DateTime<Utc>>>,
+    /// Notes (inner `None` clears).
+    pub notes: Option<Option<String>>,
+}
+
+/// A set to log.
+#[derive(Debug, Clone)]
+pub struct NewLog {
+    /// Id.
+    pub id: Uuid,
+    /// Exercise (must be the user's).
+    pub exercise_id: ExerciseId,
+    /// Set number; `None` takes the next for that exercise in the session.
+    pub set_number: Option<i32>,
+    /// Reps.
+    pub reps: i32,
+    /// Weight (kg).
+    pub weight: f64,
+    /// RPE.
+    pub rpe: Option<f64>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// Changes to a logged set.
+#[derive(Debug, Clone, Default)]
+pub struct LogChanges {
+    /// Exercise.
+    pub exercise_id: Option<ExerciseId>,
+    /// Set number.
+    pub set_number: Option<i32>,
+    /// Reps.
+    pub reps: Option<i32>,
+    /// Weight.
+    pub weight: Option<f64>,
+    /// RPE (inner `None` clears).
+    pub rpe: Option<Option<f64>>,
+    /// Notes (inner `None` clears).
+    pub notes: Option<Option<String>>,
+}
+
+/// List filters (instants already converted from the user's dates).
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    /// Started at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Started before.
+    pub until: Option<DateTime<Utc>>,
+    /// Only this program.
+    pub program_id: Option<ProgramId>,
+    /// Page.
+    pub page: PageRequest,
+}
+
+/// Why a write was refused by a rule checked under the row lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A referenced program or exercise is not the user's.
+    UnknownReference(&'static str),
+    /// `ended_at` would be before `started_at`.
+    EndsBeforeStart(&'static str),
+}
+
+/// Checks set values.
+///
+/// # Errors
+/// A [`FieldError`] naming the field.
+pub fn check_set(
+    set_number: Option<i32>,
+    reps: Option<i32>,
+    weight: Option<f64>,
+    rpe: Option<f64>,
+) -> Result<(), FieldError> {
+    if set_number.is_some_and(|n| n < 1) {
+        return Err(FieldError::new(
+            "set_number",
+            "set_number must be 1 or more",
+        ));
+    }
+    if reps.is_some_and(|r| r < 0) {
+        return Err(FieldError::new("reps", "reps must be 0 or more"));
+    }
+    if weight.is_some_and(|w| !w.is_finite() || w < 0.0) {
+        return Err(FieldError::new("weight", "weight must be 0 or more (kg)"));
+    }
+    if rpe.is_some_and(|r| !(1.0..=10.0).contains(&r)) {
+        return Err(FieldError::new("rpe", "rpe must be between 1 and 10"));
+    }
+    Ok(())
+}
+
+/// Sessions and sets of users. Each write runs in one transaction that
+/// locks the session row.
+#[async_trait]
+pub trait SessionRepository: Send + Sync {
+    /// Creates a session.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn create_session(
+        &self,
+        s: NewSession,
+    ) -> Result<Result<WorkoutSession, Refusal>, StoreError>;
+    /// A page of sessions, newest first, with their sets.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn list_sessions(
+        &self,
+        user: UserId,
+        f: &SessionFilter,
+    ) -> Result<(Vec<WorkoutSession>, i64), StoreError>;
+    /// One session.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn get_session(
+        &self,
+        user: UserId,
+        id: SessionId,
+    ) -> Result<Option<WorkoutSession>, StoreError>;
+    /// Changes a session.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    async fn update_session(
+        &self,
+        user: UserId,
+        id: SessionId,
+        c: SessionChanges,
+        now: DateTime<Utc>,
+    ) -> Result<Result<WorkoutSession, Refusal>, StoreError>;
+    /// Deletes a session with its sets.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn delete_session(&self, user: UserId, id: SessionId) -> Result<bool, StoreError>;
+    /// Logs a set.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for the session.
+    async fn add_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        l: NewLog,
+        now: DateTime<Utc>,
+    ) -> Result<Result<WorkoutLog, Refusal>, StoreError>;
+    /// Changes a set.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    async fn update_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        log: Uuid,
+        c: LogChanges,
+    ) -> Result<Result<WorkoutLog, Refusal>, StoreError>;
+    /// Deletes a set.
+    ///
+    /// # Errors
+    /// Storage errors.
+    async fn delete_log(&self, user: UserId, id: SessionId, log: Uuid) -> Result<bool, StoreError>;
+}
+
+fn refused(r: Refusal) -> WorkoutError {
+    match r {
+        Refusal::UnknownReference(field) => {
+            FieldError::new(field, format!("{field} must be one of yours")).into()
+        }
+        Refusal::EndsBeforeStart(field) => {
+            FieldError::new(field, "ended_at must not be before started_at").into()
+        }
+    }
+}
+
+/// Session use cases.
+pub struct SessionService {
+    repo: Arc<dyn SessionRepository>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for SessionService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionService").finish_non_exhaustive()
+    }
+}
+
+#[expect(
+    missing_docs,
+    reason = "each method is one port call, documented on the port"
+)]
+impl SessionService {
+    /// Wires the service.
+    pub fn new(repo: Arc<dyn SessionRepository>, clock: Arc<dyn Clock>) -> Self {
+        Self { repo, clock }
+    }
+
+    /// Now.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub async fn create(&self, s: NewSession) -> Result<WorkoutSession, WorkoutError> {
+        self.repo.create_session(s).await?.map_err(refused)
+    }
+
+    pub async fn list(
+        &self,
+        user: UserId,
+        f: SessionFilter,
+    ) -> Result<Page<WorkoutSession>, WorkoutError> {
+        let (items, total) = self.repo.list_sessions(user, &f).await?;
+        Ok(Page::new(items, total, f.page))
+    }
+
+    pub async fn get(&self, user: UserId, id: SessionId) -> Result<WorkoutSession, WorkoutError> {
+        self.repo
+            .get_session(user, id)
+            .await?
+            .ok_or(WorkoutError::NotFound)
+    }
+
+    pub async fn update(
+        &self,
+        user: UserId,
+        id: SessionId,
+        c: SessionChanges,
+    ) -> Result<WorkoutSession, WorkoutError> {
+        self.repo
+            .update_session(user, id, c, self.clock.now())
+            .await?
+            .map_err(refused)
+    }
+
+    /// Sets `ended_at` (now, or the one given); never before `started_at`.
+    pub async fn finish(
+        &self,
+        user: UserId,
+        id: SessionId,
+        ended_at: Option<DateTime<Utc>>,
+    ) -> Result<WorkoutSession, WorkoutError> {
+        let at = ended_at.unwrap_or_else(|| self.clock.now());
+        let c = SessionChanges {
+            ended_at: Some(Some(at)),
+            ..Default::default()
+        };
+        self.repo
+            .update_session(user, id, c, self.clock.now())
+            .await?
+            .map_err(refused)
+    }
+
+    pub async fn delete(&self, user: UserId, id: SessionId) -> Result<(), WorkoutError> {
+        if self.repo.delete_session(user, id).await? {
+            Ok(())
+        } else {
+            Err(WorkoutError::NotFound)
+        }
+    }
+
+    pub async fn add_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        l: NewLog,
+    ) -> Result<WorkoutLog, WorkoutError> {
+        check_set(l.set_number, Some(l.reps), Some(l.weight), l.rpe)?;
+        self.repo
+            .add_log(user, id, l, self.clock.now())
+            .await?
+            .map_err(refused)
+    }
+
+    pub async fn update_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        log: Uuid,
+        c: LogChanges,
+    ) -> Result<WorkoutLog, WorkoutError> {
+        check_set(c.set_number, c.reps, c.weight, c.rpe.flatten())?;
+        self.repo
+            .update_log(user, id, log, c)
+            .await?
+            .map_err(refused)
+    }
+
+    pub async fn delete_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        log: Uuid,
+    ) -> Result<(), WorkoutError> {
+        if self.repo.delete_log(user, id, log).await? {
+            Ok(())
+        } else {
+            Err(WorkoutError::NotFound)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_values_are_checked() {
+        assert!(check_set(Some(1), Some(0), Some(0.0), Some(10.0)).is_ok());
+        assert_eq!(
+            check_set(Some(0), None, None, None).unwrap_err().field,
+            "set_number"
+        );
+        assert_eq!(
+            check_set(None, Some(-1), None, None).unwrap_err().field,
+            "reps"
+        );
+        assert_eq!(
+            check_set(None, None, Some(-0.1), None).unwrap_err().field,
+            "weight"
+        );
+        assert_eq!(
+            check_set(None, None, None, Some(10.5)).unwrap_err().field,
+            "rpe"
+        );
+        assert_eq!(
+            check_set(None, None, None, Some(0.5)).unwrap_err().field,
+            "rpe"
+        );
+    }
+
+    #[test]
+    fn total_volume_is_reps_times_weight() {
+        let log = |reps, weight| WorkoutLog {
+            id: Uuid::nil(),
+            exercise_id: ExerciseId(Uuid::nil()),
+            exercise_name: "x".into(),
+            set_number: 1,
+            reps,
+            weight,
+            rpe: None,
+            notes: None,
+            created_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+        };
+        let s = WorkoutSession {
+            id: SessionId(Uuid::nil()),
+            program_id: None,
+            name: "w".into(),
+            started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+            ended_at: None,
+            notes: None,
+            logs: vec![log(5, 100.0), log(3, 102.5), log(10, 0.0)],
+            created_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+        };
+        assert!((s.total_volume() - 807.5).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE workout_logs;
+DROP TABLE workout_sessions;
