@@ -8,10 +8,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use lifeos_kernel::{StoreError, UserId};
+use lifeos_kernel::{PageRequest, StoreError, UserId};
 use lifeos_workouts::{
-    ExerciseId, LogChanges, NewLog, NewSession, ProgramId, Refusal, SessionChanges, SessionFilter,
-    SessionId, SessionRepository, WorkoutLog, WorkoutSession,
+    ExerciseId, HistoryItem, HistoryRepository, LogChanges, NewLog, NewSession, PersonalRecords,
+    ProgramId, Record, Refusal, SessionChanges, SessionFilter, SessionId, SessionRepository,
+    WorkoutLog, WorkoutSession,
 };
 use uuid::Uuid;
 
@@ -415,5 +416,131 @@ impl SessionRepository for PgStore {
         .await
         .map(|n| n > 0)
         .map_err(store_error)
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct RecordRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    value: f64,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    session_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    started_at: DateTime<Utc>,
+}
+
+#[async_trait]
+impl HistoryRepository for PgStore {
+    async fn exercise_history(
+        &self,
+        user: UserId,
+        exercise: ExerciseId,
+        page: PageRequest,
+    ) -> Result<Option<(Vec<HistoryItem>, i64, PersonalRecords)>, StoreError> {
+        let mut conn = self.conn().await?;
+        let c = &mut conn;
+        let exists: i64 = ex::table
+            .filter(ex::id.eq(exercise.0))
+            .filter(ex::user_id.eq(user.0))
+            .count()
+            .get_result(c)
+            .await
+            .map_err(store_error)?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        let total: i64 = wl::table
+            .filter(wl::exercise_id.eq(exercise.0))
+            .filter(wl::user_id.eq(user.0))
+            .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "count(DISTINCT session_id)",
+            ))
+            .first(c)
+            .await
+            .map_err(store_error)?;
+        let used = wl::table
+            .filter(wl::exercise_id.eq(exercise.0))
+            .filter(wl::session_id.eq(ws::id))
+            .select(wl::id);
+        let sessions: Vec<(Uuid, String, DateTime<Utc>)> = ws::table
+            .filter(ws::user_id.eq(user.0))
+            .filter(diesel::dsl::exists(used))
+            .order((ws::started_at.desc(), ws::id.desc()))
+            .limit(page.limit())
+            .offset(page.offset())
+            .select((ws::id, ws::name, ws::started_at))
+            .load(c)
+            .await
+            .map_err(store_error)?;
+        let ids: Vec<Uuid> = sessions.iter().map(|s| s.0).collect();
+        let logs: Vec<LogTuple> = wl::table
+            .inner_join(ex::table)
+            .filter(wl::session_id.eq_any(&ids))
+            .filter(wl::exercise_id.eq(exercise.0))
+            .order((wl::session_id, wl::set_number, wl::created_at))
+            .select((
+                wl::id,
+                wl::session_id,
+                wl::exercise_id,
+                ex::name,
+                wl::set_number,
+                wl::reps,
+                wl::weight,
+                wl::rpe,
+                wl::notes,
+                wl::created_at,
+            ))
+            .load(c)
+            .await
+            .map_err(store_error)?;
+        let items = sessions
+            .into_iter()
+            .map(|(id, name, started_at)| HistoryItem {
+                session_id: SessionId(id),
+                name,
+                started_at,
+                sets: logs.iter().filter(|l| l.1 == id).map(log_from).collect(),
+            })
+            .collect();
+        // Records over all history in one statement; ties go to the first
+        // session that reached the value.
+        let rows: Vec<RecordRow> = diesel::sql_query(
+            "WITH l AS (SELECT l.weight, l.reps, l.session_id, s.started_at \
+                        FROM workout_logs l JOIN workout_sessions s ON s.id = l.session_id \
+                        WHERE l.exercise_id = $1 AND l.user_id = $2), \
+                  v AS (SELECT session_id, started_at, sum(reps * weight) AS vol FROM l GROUP BY session_id, started_at) \
+             SELECT 'max_weight' AS kind, weight AS value, session_id, started_at \
+               FROM (SELECT * FROM l ORDER BY weight DESC, started_at, session_id LIMIT 1) a \
+             UNION ALL SELECT 'max_reps', reps::float8, session_id, started_at \
+               FROM (SELECT * FROM l ORDER BY reps DESC, started_at, session_id LIMIT 1) b \
+             UNION ALL SELECT 'max_volume_session', vol, session_id, started_at \
+               FROM (SELECT * FROM v ORDER BY vol DESC, started_at, session_id LIMIT 1) c \
+             UNION ALL SELECT 'best_e1rm', e, session_id, started_at \
+               FROM (SELECT CASE WHEN reps = 1 THEN weight ELSE weight * (1 + reps / 30.0) END AS e, \
+                            session_id, started_at \
+                     FROM l WHERE reps > 0 ORDER BY 1 DESC, started_at, session_id LIMIT 1) d",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(exercise.0)
+        .bind::<diesel::sql_types::Uuid, _>(user.0)
+        .load(c)
+        .await
+        .map_err(store_error)?;
+        let mut records = PersonalRecords::default();
+        for r in rows {
+            let rec = Some(Record {
+                value: r.value,
+                session_id: SessionId(r.session_id),
+                at: r.started_at,
+            });
+            match r.kind.as_str() {
+                "max_weight" => records.max_weight = rec,
+                "max_reps" => records.max_reps = rec,
+                "max_volume_session" => records.max_volume_session = rec,
+                _ => records.best_e1rm = rec,
+            }
+        }
+        Ok(Some((items, total, records)))
     }
 }

@@ -75,6 +75,7 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         )),
         sessions: Arc::new(lifeos_workouts::SessionService::new(
             repo.clone(),
+            repo.clone(),
             clock.clone(),
         )),
         workouts: Arc::new(lifeos_workouts::WorkoutService::new(

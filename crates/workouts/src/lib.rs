@@ -6,12 +6,14 @@
 
 #[cfg(any(test, feature = "fakes"))]
 pub mod fake;
+mod history;
 mod model;
 mod ports;
 mod programs;
 mod service;
 mod sessions;
 
+pub use history::{HistoryItem, HistoryRepository, PersonalRecords, Record, e1rm, top_set};
 pub use model::{
     Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise, exercise_name,
     muscle_groups,

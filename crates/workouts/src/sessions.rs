@@ -272,6 +272,7 @@ fn refused(r: Refusal) -> WorkoutError {
 /// Session use cases.
 pub struct SessionService {
     repo: Arc<dyn SessionRepository>,
+    history: Arc<dyn crate::history::HistoryRepository>,
     clock: Arc<dyn Clock>,
 }
 
@@ -287,8 +288,16 @@ impl std::fmt::Debug for SessionService {
 )]
 impl SessionService {
     /// Wires the service.
-    pub fn new(repo: Arc<dyn SessionRepository>, clock: Arc<dyn Clock>) -> Self {
-        Self { repo, clock }
+    pub fn new(
+        repo: Arc<dyn SessionRepository>,
+        history: Arc<dyn crate::history::HistoryRepository>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            repo,
+            history,
+            clock,
+        }
     }
 
     /// Now.
@@ -380,6 +389,27 @@ impl SessionService {
             .update_log(user, id, log, c)
             .await?
             .map_err(refused)
+    }
+
+    /// An exercise's history page and records.
+    pub async fn history(
+        &self,
+        user: UserId,
+        exercise: ExerciseId,
+        page: PageRequest,
+    ) -> Result<
+        (
+            Page<crate::history::HistoryItem>,
+            crate::history::PersonalRecords,
+        ),
+        WorkoutError,
+    > {
+        let (items, total, records) = self
+            .history
+            .exercise_history(user, exercise, page)
+            .await?
+            .ok_or(WorkoutError::NotFound)?;
+        Ok((Page::new(items, total, page), records))
     }
 
     pub async fn delete_log(

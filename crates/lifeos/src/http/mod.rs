@@ -83,5 +83,6 @@ pub fn routes() -> RouteTable {
     workouts::routes(&mut t);
     workouts::program_routes(&mut t);
     workouts::session_routes(&mut t);
+    workouts::history_routes(&mut t);
     t
 }

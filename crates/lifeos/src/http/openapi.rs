@@ -56,6 +56,7 @@ impl Modify for SecuritySchemes {
         workouts::list_workouts, workouts::create_workout, workouts::get_workout,
         workouts::patch_workout, workouts::delete_workout, workouts::finish_workout,
         workouts::create_log, workouts::patch_log, workouts::delete_log,
+        workouts::exercise_history,
     ),
     components(schemas(error::ErrorBody))
 )]

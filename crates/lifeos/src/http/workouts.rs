@@ -1,5 +1,4 @@
-//! `/api/v1/exercises`, `/programs` and `/workouts` (API.md section 4;
-//! the exercise history endpoint is not built yet).
+//! `/api/v1/exercises`, `/programs` and `/workouts` (API.md section 4).
 
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
@@ -14,9 +13,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lifeos_kernel::{FieldError, PageRequest, char_len, new_id, trimmed_text};
 use lifeos_workouts::{
     Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, LogChanges, NewExercise,
-    NewLog, NewProgram, NewSession, Program, ProgramChanges, ProgramId, ProgramItem,
+    NewLog, NewProgram, NewSession, Program, ProgramChanges, ProgramId, ProgramItem, Record,
     SessionChanges, SessionFilter, SessionId, WorkoutError, WorkoutLog, WorkoutSession,
-    exercise_name, muscle_groups,
+    exercise_name, muscle_groups, top_set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -1084,4 +1083,123 @@ pub async fn delete_log(
     let (s, l) = log_path(&req)?;
     state.sessions.delete_log(user.id(), s, l).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// One session in an exercise's history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryItemResponse {
+    /// Session.
+    pub session_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its start.
+    pub started_at: DateTime<Utc>,
+    /// This exercise's sets.
+    pub sets: Vec<WorkoutLogResponse>,
+    /// Heaviest set (ties: most reps).
+    pub top_set: Option<WorkoutLogResponse>,
+    /// Σ reps × weight of these sets.
+    pub volume: f64,
+    /// Best Epley estimate of these sets.
+    pub best_e1rm: Option<f64>,
+}
+
+/// A personal record.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecordResponse {
+    /// The value.
+    pub value: f64,
+    /// The session it was set in.
+    pub session_id: Uuid,
+    /// That session's date (your time zone).
+    pub date: NaiveDate,
+}
+
+/// Personal records over all history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecordsResponse {
+    /// Heaviest weight.
+    pub max_weight: Option<RecordResponse>,
+    /// Most reps in a set.
+    pub max_reps: Option<RecordResponse>,
+    /// Largest session volume.
+    pub max_volume_session: Option<RecordResponse>,
+    /// Best estimated one-rep max.
+    pub best_e1rm: Option<RecordResponse>,
+}
+
+/// A page of an exercise's history, with its records.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryPage {
+    /// Sessions, newest first.
+    pub items: Vec<HistoryItemResponse>,
+    /// Total sessions.
+    pub total: i64,
+    /// Page.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+    /// Records over all history.
+    pub personal_records: RecordsResponse,
+}
+
+pub(crate) fn history_routes(t: &mut RouteTable) {
+    t.add(
+        Method::GET,
+        "/api/v1/exercises/{id}/history",
+        exercise_history,
+    );
+}
+
+/// The sessions an exercise was done in, newest first, with its personal records.
+///
+/// # Errors
+/// 404, 422.
+#[utoipa::path(get, path = "/api/v1/exercises/{id}/history", tag = "workouts", security(("cookie" = [])),
+    params(("id" = Uuid, Path, description = "Exercise id"), ProgramQuery),
+    responses((status = 200, body = HistoryPage), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn exercise_history(
+    user: CurrentUser,
+    id: PathId,
+    state: web::Data<AppState>,
+    q: ApiQuery<ProgramQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(q.0.page, q.0.per_page)?;
+    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+    let (p, records) = state
+        .sessions
+        .history(user.id(), ExerciseId(id.0), page)
+        .await?;
+    let record = |r: Option<Record>| {
+        r.map(|r| RecordResponse {
+            value: r.value,
+            session_id: r.session_id.0,
+            date: r.at.with_timezone(&prefs.timezone).date_naive(),
+        })
+    };
+    let p = p.map(|item| HistoryItemResponse {
+        top_set: top_set(&item.sets).cloned().map(WorkoutLogResponse::from),
+        volume: item.volume(),
+        best_e1rm: item.best_e1rm(),
+        session_id: item.session_id.0,
+        name: item.name,
+        started_at: item.started_at,
+        sets: item
+            .sets
+            .into_iter()
+            .map(WorkoutLogResponse::from)
+            .collect(),
+    });
+    Ok(HttpResponse::Ok().json(HistoryPage {
+        items: p.items,
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+        personal_records: RecordsResponse {
+            max_weight: record(records.max_weight),
+            max_reps: record(records.max_reps),
+            max_volume_session: record(records.max_volume_session),
+            best_e1rm: record(records.best_e1rm),
+        },
+    }))
 }

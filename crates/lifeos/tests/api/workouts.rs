@@ -603,3 +603,106 @@ async fn another_users_sessions_are_not_found() {
     let list: Value = bob.get("/api/v1/workouts").await.json().await.unwrap();
     assert_eq!(list["total"], 0);
 }
+
+#[tokio::test]
+async fn exercise_history_lists_sessions_with_top_sets_and_records() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let squat = exercise(&app, "Squat").await;
+    let other = exercise(&app, "Row").await;
+    let mut sessions = Vec::new();
+    for (day, sets) in [
+        ("2026-11-20T08:00:00Z", vec![(5, 100.0), (5, 100.0)]),
+        (
+            "2026-11-22T08:00:00Z",
+            vec![(3, 110.0), (1, 120.0), (0, 130.0)],
+        ),
+        ("2026-11-24T08:00:00Z", vec![(12, 80.0)]),
+    ] {
+        let s: Value = app
+            .post("/api/v1/workouts", &json!({"started_at": day}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let sid = s["id"].as_str().unwrap().to_string();
+        for (reps, weight) in sets {
+            let res = app
+                .post(
+                    &format!("/api/v1/workouts/{sid}/logs"),
+                    &json!({"exercise_id": squat, "reps": reps, "weight": weight}),
+                )
+                .await;
+            assert_eq!(res.status(), 201);
+        }
+        app.post(
+            &format!("/api/v1/workouts/{sid}/logs"),
+            &json!({"exercise_id": other, "reps": 10, "weight": 500}),
+        )
+        .await;
+        sessions.push(sid);
+    }
+    let h: Value = app
+        .get(&format!("/api/v1/exercises/{squat}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h["total"], 3);
+    let items = h["items"].as_array().unwrap();
+    assert_eq!(items[0]["session_id"], sessions[2].as_str(), "newest first");
+    let mid = &items[1];
+    assert_eq!(
+        mid["sets"].as_array().unwrap().len(),
+        3,
+        "only this exercise's sets"
+    );
+    assert_eq!(
+        (
+            mid["top_set"]["weight"].as_f64(),
+            mid["top_set"]["reps"].as_i64()
+        ),
+        (Some(130.0), Some(0))
+    );
+    assert_eq!(mid["volume"], 3.0 * 110.0 + 120.0);
+    assert!(
+        (mid["best_e1rm"].as_f64().unwrap() - 121.0).abs() < 1e-9,
+        "110 x (1 + 3/30) = 121 beats the single 120"
+    );
+    let pr = &h["personal_records"];
+    assert_eq!(pr["max_weight"]["value"], 130.0);
+    assert_eq!(pr["max_weight"]["session_id"], sessions[1].as_str());
+    assert_eq!(pr["max_weight"]["date"], "2026-11-22");
+    assert_eq!(pr["max_reps"]["value"], 12.0);
+    assert_eq!(pr["max_volume_session"]["value"], 1000.0);
+    assert_eq!(pr["max_volume_session"]["session_id"], sessions[0].as_str());
+    assert!((pr["best_e1rm"]["value"].as_f64().unwrap() - 121.0).abs() < 1e-9);
+    let paged: Value = app
+        .get(&format!(
+            "/api/v1/exercises/{squat}/history?per_page=1&page=3"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paged["items"][0]["session_id"], sessions[0].as_str());
+    let fresh = exercise(&app, "Fresh").await;
+    let empty: Value = app
+        .get(&format!("/api/v1/exercises/{fresh}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(empty["total"], 0);
+    assert!(
+        empty["personal_records"]["max_weight"].is_null()
+            && empty["personal_records"]["best_e1rm"].is_null()
+    );
+    assert_error(
+        app.get("/api/v1/exercises/00000000-0000-0000-0000-000000000000/history")
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+}
