@@ -7,7 +7,7 @@ use crate::http::RouteTable;
 use crate::http::auth::{ApiKeyUser, CurrentUser};
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
-    ApiJson, ApiQuery, PathId, double_option, has_content_type, parse_json, read_body,
+    ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, parse_json, read_body,
 };
 use crate::http::journal::EntryResponse;
 use crate::http::projects::{CreateTaskBody, TaskResponse, new_task};
@@ -350,19 +350,14 @@ pub async fn patch_capture(
     body: ApiJson<PatchCaptureBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let non_null = |field: &str, v: Option<Option<String>>| match v {
-        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
-        Some(Some(s)) => Ok(Some(s)),
-        None => Ok(None),
-    };
     let c = CaptureChanges {
-        content: non_null("content", b.content)?
+        content: not_null("content", b.content)?
             .map(|s| capture_content(&s))
             .transpose()?,
-        source: non_null("source", b.source)?
+        source: not_null("source", b.source)?
             .map(|s| capture_source(&s))
             .transpose()?,
-        status: non_null("status", b.status)?
+        status: not_null("status", b.status)?
             .map(|s| CaptureStatus::parse("status", &s))
             .transpose()?,
     };

@@ -7,6 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
+use lifeos_kernel::FieldError;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
@@ -200,6 +201,34 @@ where
     D: serde::Deserializer<'de>,
 {
     serde::Deserialize::deserialize(de).map(Some)
+}
+
+/// A PATCH field that is not nullable: absent is `None`, a value is
+/// `Some`, and `null` is refused.
+///
+/// # Errors
+/// A [`FieldError`] on `field` for `null`.
+pub fn not_null<T>(field: &str, v: Option<Option<T>>) -> Result<Option<T>, FieldError> {
+    match v {
+        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
+        Some(Some(x)) => Ok(Some(x)),
+        None => Ok(None),
+    }
+}
+
+/// An optional free text of at most `max` characters (not trimmed).
+///
+/// # Errors
+/// A [`FieldError`] on `field` when too long.
+pub fn optional_text(
+    field: &str,
+    v: Option<String>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    match v {
+        Some(s) if lifeos_kernel::char_len(&s) > max => Err(FieldError::too_long(field, max)),
+        other => Ok(other),
+    }
 }
 
 #[cfg(test)]

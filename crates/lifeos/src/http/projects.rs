@@ -3,12 +3,14 @@
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option, path_uuid};
+use crate::http::extract::{
+    ApiJson, ApiQuery, PathId, double_option, not_null, optional_text, path_uuid,
+};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_kernel::{FieldError, Page, PageRequest, UserId, char_len, new_id, trimmed_text};
+use lifeos_kernel::{FieldError, Page, PageRequest, UserId, new_id, trimmed_text};
 use lifeos_projects::{
     Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
     ProjectChanges, ProjectError, ProjectId, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId,
@@ -24,25 +26,6 @@ impl From<ProjectError> for ApiError {
             ProjectError::NotFound => Self::not_found(),
             ProjectError::Store(s) => s.into(),
         }
-    }
-}
-
-fn optional_text(
-    field: &str,
-    raw: Option<String>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    match raw {
-        Some(s) if char_len(&s) > max => Err(FieldError::too_long(field, max)),
-        other => Ok(other),
-    }
-}
-
-fn not_null<T>(field: &str, v: Option<Option<T>>) -> Result<Option<T>, FieldError> {
-    match v {
-        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
-        Some(Some(x)) => Ok(Some(x)),
-        None => Ok(None),
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, PathId, double_option};
+use crate::http::extract::{ApiJson, PathId, double_option, not_null};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
@@ -52,25 +52,16 @@ pub struct SettingsPatchBody {
     pub weight_unit: Option<Option<String>>,
 }
 
-/// Settings are not nullable: `null` is refused rather than ignored.
-fn required(field: &str, v: Option<Option<String>>) -> Result<Option<String>, FieldError> {
-    match v {
-        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
-        Some(Some(s)) => Ok(Some(s)),
-        None => Ok(None),
-    }
-}
-
 impl TryFrom<SettingsPatchBody> for SettingsPatch {
     type Error = FieldError;
 
     fn try_from(b: SettingsPatchBody) -> Result<Self, FieldError> {
         Ok(Self {
-            timezone: required("timezone", b.timezone)?
+            timezone: not_null("timezone", b.timezone)?
                 .as_deref()
                 .map(Settings::parse_timezone)
                 .transpose()?,
-            week_start: required("week_start", b.week_start)?
+            week_start: not_null("week_start", b.week_start)?
                 .as_deref()
                 .map(|w| {
                     WeekStart::parse(w).ok_or_else(|| {
@@ -78,7 +69,7 @@ impl TryFrom<SettingsPatchBody> for SettingsPatch {
                     })
                 })
                 .transpose()?,
-            weight_unit: required("weight_unit", b.weight_unit)?
+            weight_unit: not_null("weight_unit", b.weight_unit)?
                 .as_deref()
                 .map(|u| {
                     WeightUnit::parse(u).ok_or_else(|| {

@@ -4,13 +4,14 @@ use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
-    ApiJson, ApiQuery, PathId, double_option, has_content_type, parse_json, path_uuid, read_body,
+    ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, optional_text,
+    parse_json, path_uuid, read_body,
 };
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_kernel::{FieldError, PageRequest, char_len, new_id, trimmed_text};
+use lifeos_kernel::{FieldError, PageRequest, new_id, trimmed_text};
 use lifeos_workouts::{
     Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, LogChanges, NewExercise,
     NewLog, NewProgram, NewSession, Program, ProgramChanges, ProgramId, ProgramItem, Record,
@@ -32,13 +33,6 @@ impl From<WorkoutError> for ApiError {
             WorkoutError::InUse(what) => Self::new(Code::Conflict, what),
             WorkoutError::Store(s) => s.into(),
         }
-    }
-}
-
-fn optional_text(field: &str, v: Option<String>, max: usize) -> Result<Option<String>, FieldError> {
-    match v {
-        Some(s) if char_len(&s) > max => Err(FieldError::too_long(field, max)),
-        other => Ok(other),
     }
 }
 
@@ -157,14 +151,6 @@ pub struct ExerciseQuery {
     pub page: Option<i64>,
     /// Page size.
     pub per_page: Option<i64>,
-}
-
-fn not_null<T>(field: &str, v: Option<Option<T>>) -> Result<Option<T>, FieldError> {
-    match v {
-        Some(None) => Err(FieldError::new(field, format!("{field} cannot be null"))),
-        Some(Some(x)) => Ok(Some(x)),
-        None => Ok(None),
-    }
 }
 
 pub(crate) fn routes(t: &mut RouteTable) {
