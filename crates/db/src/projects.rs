@@ -196,6 +196,21 @@ async fn lock_projects(
     Ok(found.len())
 }
 
+/// Whether `project` is one of `user`'s projects.
+async fn owns_project(
+    c: &mut AsyncPgConnection,
+    user: UserId,
+    project: ProjectId,
+) -> Result<bool, DieselError> {
+    let n: i64 = pr::table
+        .filter(pr::id.eq(project.0))
+        .filter(pr::user_id.eq(user.0))
+        .count()
+        .get_result(c)
+        .await?;
+    Ok(n > 0)
+}
+
 async fn task_count(c: &mut AsyncPgConnection, project: Uuid) -> Result<i32, DieselError> {
     let n: i64 = tk::table
         .filter(tk::project_id.eq(project))
@@ -468,14 +483,10 @@ impl ProjectRepository for PgStore {
         page: PageRequest,
     ) -> Result<Option<(Vec<Task>, i64)>, StoreError> {
         let mut conn = self.conn().await?;
-        let exists: i64 = pr::table
-            .filter(pr::id.eq(project.0))
-            .filter(pr::user_id.eq(user.0))
-            .count()
-            .get_result(&mut conn)
+        if !owns_project(&mut conn, user, project)
             .await
-            .map_err(store_error)?;
-        if exists == 0 {
+            .map_err(store_error)?
+        {
             return Ok(None);
         }
         let base = || {
@@ -715,14 +726,10 @@ impl ProjectRepository for PgStore {
         page: PageRequest,
     ) -> Result<Option<(Vec<Note>, i64)>, StoreError> {
         let mut conn = self.conn().await?;
-        let exists: i64 = pr::table
-            .filter(pr::id.eq(project.0))
-            .filter(pr::user_id.eq(user.0))
-            .count()
-            .get_result(&mut conn)
+        if !owns_project(&mut conn, user, project)
             .await
-            .map_err(store_error)?;
-        if exists == 0 {
+            .map_err(store_error)?
+        {
             return Ok(None);
         }
         let base = || {

@@ -3,7 +3,6 @@
 //! the target with the target module's own rules, then one adapter method
 //! creates the target and marks the capture processed in one transaction.
 
-use crate::http::RouteTable;
 use crate::http::auth::{ApiKeyUser, CurrentUser};
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
@@ -11,6 +10,7 @@ use crate::http::extract::{
 };
 use crate::http::journal::EntryResponse;
 use crate::http::projects::{CreateTaskBody, TaskResponse, new_task};
+use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -85,19 +85,6 @@ impl From<Capture> for CaptureResponse {
             processed_at: c.processed_at,
         }
     }
-}
-
-/// A page of captures.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CapturePage {
-    /// Captures, newest first.
-    pub items: Vec<CaptureResponse>,
-    /// Total.
-    pub total: i64,
-    /// Page.
-    pub page: u32,
-    /// Page size.
-    pub per_page: u32,
 }
 
 /// A new capture.
@@ -207,7 +194,7 @@ pub(crate) fn routes(t: &mut RouteTable) {
 /// # Errors
 /// 422.
 #[utoipa::path(get, path = "/api/v1/captures", tag = "captures", security(("cookie" = [])), params(CaptureQuery),
-    responses((status = 200, body = CapturePage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PageOf<CaptureResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_captures(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -223,13 +210,7 @@ pub async fn list_captures(
         .captures
         .list(user.id(), status, PageRequest::parse(q.page, q.per_page)?)
         .await?;
-    let page = page.map(CaptureResponse::from);
-    Ok(HttpResponse::Ok().json(CapturePage {
-        items: page.items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(PageOf::from(page.map(CaptureResponse::from))))
 }
 
 /// Captures text from the browser.

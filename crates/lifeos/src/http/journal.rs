@@ -1,9 +1,9 @@
 //! `/api/v1/journal`: entries, search, status and streaks (API.md section 3).
 
-use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option};
+use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lifeos_journal::{
     Entry, EntryFilter, EntryId, EntryKind, EntryPatch, JournalError, JournalStatus, Streak,
 };
-use lifeos_kernel::{FieldError, Page, PageRequest};
+use lifeos_kernel::{FieldError, PageRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -64,31 +64,6 @@ impl From<Entry> for EntryResponse {
             word_count: e.word_count,
             created_at: e.created_at,
             updated_at: e.updated_at,
-        }
-    }
-}
-
-/// A page of entries.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct EntryPage {
-    /// The entries.
-    pub items: Vec<EntryResponse>,
-    /// Total over all pages.
-    pub total: i64,
-    /// Page number.
-    pub page: u32,
-    /// Page size.
-    pub per_page: u32,
-}
-
-impl From<Page<Entry>> for EntryPage {
-    fn from(p: Page<Entry>) -> Self {
-        let p = p.map(EntryResponse::from);
-        Self {
-            items: p.items,
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
         }
     }
 }
@@ -223,7 +198,7 @@ pub(crate) fn routes(t: &mut RouteTable) {
 /// 422 for bad filters or pagination.
 #[utoipa::path(get, path = "/api/v1/journal/entries", tag = "journal", security(("cookie" = [])),
     params(ListEntriesQuery),
-    responses((status = 200, body = EntryPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PageOf<EntryResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_entries(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -242,7 +217,7 @@ pub async fn list_entries(
         page: PageRequest::parse(q.page, q.per_page)?,
     };
     let page = state.journal.list(user.id(), filter).await?;
-    Ok(HttpResponse::Ok().json(EntryPage::from(page)))
+    Ok(HttpResponse::Ok().json(PageOf::from(page.map(EntryResponse::from))))
 }
 
 /// Creates an entry.

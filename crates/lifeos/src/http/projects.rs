@@ -1,16 +1,16 @@
 //! `/api/v1/projects` and `/api/v1/tasks` (API.md section 5).
 
-use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{
     ApiJson, ApiQuery, PathId, double_option, not_null, optional_text, path_uuid,
 };
+use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_kernel::{FieldError, Page, PageRequest, UserId, new_id, trimmed_text};
+use lifeos_kernel::{FieldError, PageRequest, UserId, new_id, trimmed_text};
 use lifeos_projects::{
     Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
     ProjectChanges, ProjectError, ProjectId, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId,
@@ -155,29 +155,6 @@ impl From<Note> for NoteResponse {
             created_at: n.created_at,
             updated_at: n.updated_at,
         }
-    }
-}
-
-/// A page of items.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PageOf<T> {
-    /// Items.
-    pub items: Vec<T>,
-    /// Total over all pages.
-    pub total: i64,
-    /// Page number.
-    pub page: u32,
-    /// Page size.
-    pub per_page: u32,
-}
-
-fn page_of<T, U: From<T>>(p: Page<T>) -> PageOf<U> {
-    let p = p.map(U::from);
-    PageOf {
-        items: p.items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
     }
 }
 
@@ -451,7 +428,7 @@ pub async fn list_projects(
         .projects
         .list_projects(user.id(), status, page)
         .await?;
-    Ok(HttpResponse::Ok().json(page_of::<_, ProjectResponse>(p)))
+    Ok(HttpResponse::Ok().json(PageOf::from(p.map(ProjectResponse::from))))
 }
 
 /// Creates a project (appended last).
@@ -611,7 +588,7 @@ pub async fn list_project_tasks(
         .projects
         .list_project_tasks(user.id(), ProjectId(id.0), status, page)
         .await?;
-    Ok(HttpResponse::Ok().json(page_of::<_, TaskResponse>(p)))
+    Ok(HttpResponse::Ok().json(PageOf::from(p.map(TaskResponse::from))))
 }
 
 /// Adds a task at the end of the project.
@@ -753,7 +730,7 @@ pub async fn list_tasks(
         page: PageRequest::parse(q.page, q.per_page)?,
     };
     let p = state.projects.list_tasks(user.id(), f).await?;
-    Ok(HttpResponse::Ok().json(page_of::<_, TaskResponse>(p)))
+    Ok(HttpResponse::Ok().json(PageOf::from(p.map(TaskResponse::from))))
 }
 
 fn note_path(req: &HttpRequest) -> Result<(ProjectId, NoteId), ApiError> {
@@ -781,7 +758,7 @@ pub async fn list_notes(
         .projects
         .list_notes(user.id(), ProjectId(id.0), page)
         .await?;
-    Ok(HttpResponse::Ok().json(page_of::<_, NoteResponse>(p)))
+    Ok(HttpResponse::Ok().json(PageOf::from(p.map(NoteResponse::from))))
 }
 
 /// Adds a note.

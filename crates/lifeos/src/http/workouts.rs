@@ -1,12 +1,12 @@
 //! `/api/v1/exercises`, `/programs` and `/workouts` (API.md section 4).
 
-use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
     ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, optional_text,
     parse_json, path_uuid, read_body,
 };
+use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -73,19 +73,6 @@ impl From<Exercise> for ExerciseResponse {
             updated_at: e.updated_at,
         }
     }
-}
-
-/// A page of exercises.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ExercisePage {
-    /// Exercises by name.
-    pub items: Vec<ExerciseResponse>,
-    /// Total.
-    pub total: i64,
-    /// Page.
-    pub page: u32,
-    /// Page size.
-    pub per_page: u32,
 }
 
 /// A new exercise.
@@ -166,7 +153,7 @@ pub(crate) fn routes(t: &mut RouteTable) {
 /// # Errors
 /// 422.
 #[utoipa::path(get, path = "/api/v1/exercises", tag = "workouts", security(("cookie" = [])), params(ExerciseQuery),
-    responses((status = 200, body = ExercisePage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PageOf<ExerciseResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_exercises(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -188,12 +175,7 @@ pub async fn list_exercises(
         .list_exercises(user.id(), f)
         .await?
         .map(ExerciseResponse::from);
-    Ok(HttpResponse::Ok().json(ExercisePage {
-        items: p.items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(PageOf::from(p)))
 }
 
 /// Creates an exercise.
@@ -381,19 +363,6 @@ impl From<Program> for ProgramResponse {
     }
 }
 
-/// A page of programs.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ProgramPage {
-    /// Programs by name.
-    pub items: Vec<ProgramResponse>,
-    /// Total.
-    pub total: i64,
-    /// Page.
-    pub page: u32,
-    /// Page size.
-    pub per_page: u32,
-}
-
 /// A new program (its exercises are set with `PUT /programs/{id}/exercises`).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -470,7 +439,7 @@ pub(crate) fn program_routes(t: &mut RouteTable) {
 /// # Errors
 /// 422.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "workouts", security(("cookie" = [])), params(ProgramQuery),
-    responses((status = 200, body = ProgramPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PageOf<ProgramResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_programs(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -482,12 +451,7 @@ pub async fn list_programs(
         .list_programs(user.id(), page)
         .await?
         .map(ProgramResponse::from);
-    Ok(HttpResponse::Ok().json(ProgramPage {
-        items: p.items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(PageOf::from(p)))
 }
 
 /// Creates a program.
@@ -695,19 +659,6 @@ impl From<WorkoutSession> for WorkoutSessionResponse {
     }
 }
 
-/// A page of sessions.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct WorkoutPage {
-    /// Sessions, newest first.
-    pub items: Vec<WorkoutSessionResponse>,
-    /// Total.
-    pub total: i64,
-    /// Page.
-    pub page: u32,
-    /// Page size.
-    pub per_page: u32,
-}
-
 /// A new session.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -839,7 +790,7 @@ pub(crate) fn session_routes(t: &mut RouteTable) {
 /// # Errors
 /// 422.
 #[utoipa::path(get, path = "/api/v1/workouts", tag = "workouts", security(("cookie" = [])), params(WorkoutQuery),
-    responses((status = 200, body = WorkoutPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PageOf<WorkoutSessionResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_workouts(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -866,12 +817,7 @@ pub async fn list_workouts(
         .list(user.id(), f)
         .await?
         .map(WorkoutSessionResponse::from);
-    Ok(HttpResponse::Ok().json(WorkoutPage {
-        items: p.items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(PageOf::from(p)))
 }
 
 /// Starts a session.
