@@ -555,11 +555,11 @@ fn settings_from(tz: &str, week: &str, unit: &str) -> Result<Settings, StoreErro
     Ok(Settings {
         timezone: tz
             .parse()
-            .map_err(|_bad| StoreError::Internal(format!("stored time zone {tz} is unknown")))?,
+            .map_err(|_bad| StoreError::internal(format!("stored time zone {tz} is unknown")))?,
         week_start: WeekStart::parse(week)
-            .ok_or_else(|| StoreError::Internal(format!("stored week_start {week}")))?,
+            .ok_or_else(|| StoreError::internal(format!("stored week_start {week}")))?,
         weight_unit: WeightUnit::parse(unit)
-            .ok_or_else(|| StoreError::Internal(format!("stored weight_unit {unit}")))?,
+            .ok_or_else(|| StoreError::internal(format!("stored weight_unit {unit}")))?,
     })
 }
 

@@ -235,9 +235,6 @@ impl CaptureRepository for PgStore {
     }
 }
 
-/// Why a conversion did not happen.
-const NOT_IN_INBOX: &str = "Only a capture in the inbox can be converted.";
-
 /// Locks the capture and checks it is in the inbox.
 async fn lock_inbox_capture(
     c: &mut AsyncPgConnection,
@@ -255,7 +252,9 @@ async fn lock_inbox_capture(
     Ok(match status.as_deref() {
         None => Err(StoreError::NotFound),
         Some("inbox") => Ok(()),
-        Some(_) => Err(StoreError::Conflict(NOT_IN_INBOX.into())),
+        Some(_) => Err(StoreError::Conflict(
+            lifeos_kernel::Conflict::CaptureNotInInbox,
+        )),
     })
 }
 

@@ -28,7 +28,7 @@ struct EntryRow {
 
 fn kind(s: &str) -> Result<EntryKind, StoreError> {
     EntryKind::parse("entry_type", s)
-        .map_err(|_bad| StoreError::Internal(format!("stored entry_type {s}")))
+        .map_err(|_bad| StoreError::internal(format!("stored entry_type {s}")))
 }
 
 impl EntryRow {

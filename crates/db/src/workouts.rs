@@ -5,7 +5,7 @@ use crate::{PgStore, store_error};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
@@ -35,7 +35,7 @@ impl ExerciseRow {
         Ok(Exercise {
             id: ExerciseId(self.id),
             category: Category::parse("category", &self.category)
-                .map_err(|_e| StoreError::Internal(format!("stored category {}", self.category)))?,
+                .map_err(|_e| StoreError::internal(format!("stored category {}", self.category)))?,
             name: self.name,
             muscle_groups: self.muscle_groups,
             equipment: self.equipment,
@@ -179,18 +179,15 @@ impl ExerciseRepository for PgStore {
 
     async fn delete_exercise(&self, user: UserId, id: ExerciseId) -> Result<bool, StoreError> {
         let mut conn = self.conn().await?;
-        diesel::delete(ex::table.filter(ex::id.eq(id.0)).filter(ex::user_id.eq(user.0)))
-            .execute(&mut conn)
-            .await
-            .map(|n| n > 0)
-            .map_err(|e| match e {
-                // Programs and set logs reference exercises without cascade.
-                DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => StoreError::Conflict(format!(
-                    "The exercise is used ({}); archive it instead with PATCH {{\"archived\": true}}.",
-                    info.table_name().unwrap_or("elsewhere")
-                )),
-                other => store_error(other),
-            })
+        diesel::delete(
+            ex::table
+                .filter(ex::id.eq(id.0))
+                .filter(ex::user_id.eq(user.0)),
+        )
+        .execute(&mut conn)
+        .await
+        .map(|n| n > 0)
+        .map_err(store_error)
     }
 }
 

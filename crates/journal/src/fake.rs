@@ -6,7 +6,7 @@ use crate::ports::EntryRepository;
 use crate::streaks::{Island, islands};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use lifeos_kernel::{StoreError, UserId, WeekStart};
+use lifeos_kernel::{StoreError, Uniqueness, UserId, WeekStart};
 use std::sync::Mutex;
 
 #[derive(Debug, Clone)]
@@ -36,9 +36,7 @@ impl EntryRepository for InMemoryEntries {
             .iter()
             .any(|r| r.user == e.user && r.entry.kind == e.kind && r.period == e.period_start)
         {
-            return Err(StoreError::Duplicate(
-                "uq_journal_entries_owner_kind_period".into(),
-            ));
+            return Err(StoreError::Duplicate(Uniqueness::JournalEntryPerPeriod));
         }
         let entry = Entry {
             id: e.id,
@@ -81,9 +79,7 @@ impl EntryRepository for InMemoryEntries {
             if rows.iter().enumerate().any(|(j, r)| {
                 j != i && r.user == user && r.entry.kind == kind && r.period == period
             }) {
-                return Err(StoreError::Duplicate(
-                    "uq_journal_entries_owner_kind_period".into(),
-                ));
+                return Err(StoreError::Duplicate(Uniqueness::JournalEntryPerPeriod));
             }
         }
         let row = &mut rows[i];

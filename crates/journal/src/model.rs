@@ -103,6 +103,7 @@ impl Content {
         let Value::Object(map) = raw else {
             return Err(FieldError::new("content", "content must be a JSON object"));
         };
+        storable_json("content", &map)?;
         for field in kind.required_fields() {
             let path = format!("content.{field}");
             match map.get(*field) {
@@ -139,6 +140,26 @@ impl Content {
     pub fn into_value(self) -> Value {
         Value::Object(self.0)
     }
+}
+
+/// Refuses a NUL character anywhere in `map`, keys included: PostgreSQL's
+/// `jsonb` cannot store `\u0000`. The error names the deepest path.
+fn storable_json(path: &str, map: &Map<String, Value>) -> Result<(), FieldError> {
+    fn walk(path: &str, v: &Value) -> Result<(), FieldError> {
+        match v {
+            Value::String(s) => lifeos_kernel::storable(path, s),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| walk(&format!("{path}[{i}]"), v)),
+            Value::Object(o) => storable_json(path, o),
+            _ => Ok(()),
+        }
+    }
+    map.iter().try_for_each(|(k, v)| {
+        lifeos_kernel::storable(path, k)?;
+        walk(&format!("{path}.{k}"), v)
+    })
 }
 
 /// A journal entry.

@@ -26,7 +26,9 @@ impl std::fmt::Debug for JournalService {
 
 fn store(kind: EntryKind, period: NaiveDate) -> impl FnOnce(StoreError) -> JournalError {
     move |e| match e {
-        StoreError::Duplicate(_) => JournalError::Duplicate { kind, period },
+        StoreError::Duplicate(lifeos_kernel::Uniqueness::JournalEntryPerPeriod) => {
+            JournalError::Duplicate { kind, period }
+        }
         StoreError::NotFound => JournalError::NotFound,
         other => JournalError::Store(other),
     }
@@ -153,6 +155,9 @@ impl JournalService {
             && from > to
         {
             return Err(FieldError::new("date_from", "date_from must not be after date_to").into());
+        }
+        if let Some(q) = &filter.q {
+            lifeos_kernel::storable("q", q)?;
         }
         filter.q = filter
             .q

@@ -8,11 +8,15 @@ mod clock;
 mod page;
 mod prefs;
 mod store;
+mod text;
+mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use page::{Page, PageRequest};
 pub use prefs::{TimePrefs, WeekStart};
-pub use store::StoreError;
+pub use store::{Conflict, StoreError, Uniqueness};
+pub use text::{char_len, optional_text, plain_text, storable, trimmed_text};
+pub use wire::Color;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -65,49 +69,5 @@ impl FieldError {
         let field = field.into();
         let message = format!("{field} must be at most {max} characters");
         Self { field, message }
-    }
-}
-
-/// Counts characters (Unicode scalar values) of `s`, as the contract measures lengths.
-#[must_use]
-pub fn char_len(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// Trims `raw` and checks it holds `1..=max` characters.
-///
-/// # Errors
-/// [`FieldError`] naming `field` when empty or too long.
-pub fn trimmed_text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
-    let t = raw.trim();
-    match char_len(t) {
-        0 => Err(FieldError::empty(field)),
-        n if n > max => Err(FieldError::too_long(field, max)),
-        _ => Ok(t.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trimmed_text_counts_characters_not_bytes() {
-        let ok = "é".repeat(10);
-        assert_eq!(trimmed_text("t", &ok, 10).unwrap(), ok);
-        let long = "é".repeat(11);
-        assert_eq!(
-            trimmed_text("t", &long, 10).unwrap_err(),
-            FieldError::too_long("t", 10)
-        );
-    }
-
-    #[test]
-    fn trimmed_text_rejects_whitespace_only() {
-        assert_eq!(
-            trimmed_text("t", " \n\t ", 10).unwrap_err(),
-            FieldError::empty("t")
-        );
-        assert_eq!(trimmed_text("t", "  a  ", 10).unwrap(), "a");
     }
 }

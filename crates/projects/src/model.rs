@@ -15,37 +15,7 @@ pub struct TaskId(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NoteId(pub Uuid);
 
-macro_rules! wire_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
-        impl $name {
-            /// Wire name.
-            #[must_use]
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),+ }
-            }
-
-            /// Parses the wire name; `field` names the field in the error.
-            ///
-            /// # Errors
-            /// A [`FieldError`] listing the allowed values.
-            pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-                match s {
-                    $($s => Ok(Self::$v),)+
-                    _ => Err(FieldError::new(
-                        field,
-                        format!("{field} must be one of: {}", [$($s),+].join(", ")),
-                    )),
-                }
-            }
-        }
-    };
-}
-
-wire_enum!(
+lifeos_kernel::wire_enum!(
     /// Project status.
     ProjectStatus { /// Being worked on.
         Active = "active", /// Paused.
@@ -53,14 +23,14 @@ wire_enum!(
         Completed = "completed", /// Put away.
         Archived = "archived" }
 );
-wire_enum!(
+lifeos_kernel::wire_enum!(
     /// Task status.
     TaskStatus { /// Not started.
         Todo = "todo", /// Started.
         InProgress = "in_progress", /// Finished.
         Done = "done" }
 );
-wire_enum!(
+lifeos_kernel::wire_enum!(
     /// Task priority.
     Priority { /// Low.
         Low = "low", /// Medium.
@@ -84,32 +54,7 @@ impl TaskStatus {
     }
 }
 
-/// A `#RRGGBB` color.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Color(String);
-
-impl Color {
-    /// Parses `#RRGGBB` (hex digits, either case).
-    ///
-    /// # Errors
-    /// A [`FieldError`] on `color`.
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let ok = raw.len() == 7
-            && raw.starts_with('#')
-            && raw[1..].chars().all(|c| c.is_ascii_hexdigit());
-        if ok {
-            Ok(Self(raw.to_string()))
-        } else {
-            Err(FieldError::new("color", "color must look like #RRGGBB"))
-        }
-    }
-
-    /// The color text.
-    #[must_use]
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
+pub use lifeos_kernel::Color;
 
 /// Checks that `proposed` holds exactly the ids of `current`, each once.
 ///

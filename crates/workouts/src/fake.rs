@@ -168,7 +168,9 @@ impl ExerciseRepository for InMemoryExercises {
     async fn create_exercise(&self, e: NewExercise) -> Result<Exercise, StoreError> {
         let mut rows = self.rows();
         if taken(&rows, e.user, &e.exercise.name, None) {
-            return Err(StoreError::Duplicate("uq_exercises_user_name".into()));
+            return Err(StoreError::Duplicate(
+                lifeos_kernel::Uniqueness::ExerciseName,
+            ));
         }
         rows.push((e.user, e.exercise.clone()));
         Ok(e.exercise)
@@ -225,7 +227,9 @@ impl ExerciseRepository for InMemoryExercises {
         if let Some(n) = &c.name
             && taken(&rows, user, n, Some(id))
         {
-            return Err(StoreError::Duplicate("uq_exercises_user_name".into()));
+            return Err(StoreError::Duplicate(
+                lifeos_kernel::Uniqueness::ExerciseName,
+            ));
         }
         let (_, e) = rows
             .iter_mut()

@@ -23,7 +23,7 @@ pub use programs::{
     ListRefusal, NewProgram, Program, ProgramChanges, ProgramExercise, ProgramId, ProgramItem,
     ProgramRepository,
 };
-pub use service::{WorkoutError, WorkoutService};
+pub use service::{UsedBy, WorkoutError, WorkoutService};
 pub use sessions::{
     LogChanges, NewLog, NewSession, Refusal, SessionChanges, SessionFilter, SessionId,
     SessionRepository, SessionService, WorkoutLog, WorkoutSession, check_set,

@@ -143,6 +143,20 @@ pub struct ExerciseFilter {
     pub page: PageRequest,
 }
 
+impl ExerciseFilter {
+    /// A name search: trimmed, `None` when empty; refuses what cannot be
+    /// stored or compared (a NUL character).
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `field`.
+    pub fn search(field: &str, raw: Option<String>) -> Result<Option<String>, FieldError> {
+        let Some(raw) = raw else { return Ok(None) };
+        lifeos_kernel::storable(field, &raw)?;
+        let t = raw.trim();
+        Ok((!t.is_empty()).then(|| t.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

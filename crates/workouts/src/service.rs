@@ -5,7 +5,18 @@ use crate::ports::ExerciseRepository;
 use crate::programs::{
     ListRefusal, NewProgram, Program, ProgramChanges, ProgramId, ProgramItem, ProgramRepository,
 };
-use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId};
+use lifeos_kernel::{
+    Clock, Conflict, FieldError, Page, PageRequest, StoreError, Uniqueness, UserId,
+};
+
+/// What keeps an exercise from being deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsedBy {
+    /// A program lists it.
+    Program,
+    /// A workout logged a set of it.
+    WorkoutLog,
+}
 use std::sync::Arc;
 
 /// Errors of the workouts module.
@@ -20,9 +31,9 @@ pub enum WorkoutError {
     /// The user already has an exercise of that name.
     #[error("an exercise with this name already exists")]
     DuplicateName,
-    /// In use; carries where.
-    #[error("{0}")]
-    InUse(String),
+    /// The exercise is in use; says by what.
+    #[error("the exercise is used by a {0:?}")]
+    InUse(UsedBy),
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
@@ -32,8 +43,9 @@ impl From<StoreError> for WorkoutError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound,
-            StoreError::Duplicate(_) => Self::DuplicateName,
-            StoreError::Conflict(what) => Self::InUse(what),
+            StoreError::Duplicate(Uniqueness::ExerciseName) => Self::DuplicateName,
+            StoreError::Conflict(Conflict::ExerciseInProgram) => Self::InUse(UsedBy::Program),
+            StoreError::Conflict(Conflict::ExerciseInWorkoutLog) => Self::InUse(UsedBy::WorkoutLog),
             other => Self::Store(other),
         }
     }

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use lifeos_auth::AuthError;
-use lifeos_kernel::{FieldError, StoreError};
+use lifeos_kernel::{Conflict, FieldError, StoreError, Uniqueness};
 use serde::Serialize;
 
 /// The machine codes of API.md section 1, defined once.
@@ -237,11 +237,30 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::not_found(),
-            StoreError::Duplicate(_) => Self::new(
+            StoreError::Duplicate(rule) => Self::new(
                 Code::DuplicateEntry,
-                "An entry with the same unique value already exists.",
+                match rule {
+                    Uniqueness::JournalEntryPerPeriod => {
+                        "The journal already has an entry of that kind for that day (week)."
+                    }
+                    Uniqueness::ExerciseName => {
+                        "You already have an exercise with this name (names ignore case)."
+                    }
+                    Uniqueness::Other => "An item with the same unique value already exists.",
+                },
             ),
-            StoreError::Conflict(what) => Self::new(Code::Conflict, what),
+            StoreError::Conflict(what) => Self::new(
+                Code::Conflict,
+                match what {
+                    Conflict::ExerciseInProgram
+                    | Conflict::ExerciseInWorkoutLog
+                    | Conflict::InUse => "The item is still in use elsewhere.",
+                    Conflict::CaptureNotInInbox => "Only a capture in the inbox can be converted.",
+                    Conflict::Concurrent => {
+                        "Another request changed the same data at the same time; try again."
+                    }
+                },
+            ),
             StoreError::Unavailable(cause) => Self::unavailable(cause),
             StoreError::Internal(cause) => Self::internal(cause),
         }
@@ -278,12 +297,4 @@ impl From<AuthError> for ApiError {
 /// Answers an unknown route.
 pub fn not_found() -> std::future::Ready<Result<HttpResponse, ApiError>> {
     std::future::ready(Err(ApiError::not_found()))
-}
-
-/// Answers a known route with a method it does not take.
-pub fn method_not_allowed() -> std::future::Ready<Result<HttpResponse, ApiError>> {
-    std::future::ready(Err(ApiError::new(
-        Code::MethodNotAllowed,
-        "This method is not allowed on this resource.",
-    )))
 }

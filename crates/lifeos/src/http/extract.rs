@@ -16,10 +16,6 @@ use uuid::Uuid;
 /// Largest JSON body accepted by default (1 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-/// Overrides the body limit for a route (`import` takes 50 MiB).
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
-
 /// Whether the request's `Content-Type` is `essence` (parameters such as
 /// `charset` are fine).
 pub fn has_content_type(req: &HttpRequest, essence: &str) -> bool {
@@ -30,7 +26,7 @@ pub fn has_content_type(req: &HttpRequest, essence: &str) -> bool {
         .is_some_and(|t| t.trim().eq_ignore_ascii_case(essence))
 }
 
-/// Reads the whole body up to the route's limit.
+/// Reads the whole body up to the limit ([`DEFAULT_BODY_LIMIT`]).
 ///
 /// # Errors
 /// 413 when the body (or its announced length) exceeds the limit.
@@ -39,9 +35,7 @@ where
     S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
         + Unpin,
 {
-    let limit = req
-        .app_data::<BodyLimit>()
-        .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+    let limit = DEFAULT_BODY_LIMIT;
     let too_large = || {
         ApiError::new(
             Code::PayloadTooLarge,
@@ -103,15 +97,23 @@ fn field_path(path: &serde_path_to_error::Path, msg: &str) -> Option<String> {
 /// # Errors
 /// 422 `VALIDATION_ERROR`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let msg = clean(&e.inner().to_string());
         let detail = format!("Invalid request body: {msg}.");
         match field_path(e.path(), &msg) {
             Some(field) => ApiError::validation(field, detail),
             None => ApiError::new(Code::ValidationError, detail),
         }
-    })
+    })?;
+    // Only whitespace may follow the JSON value (`{"a":1} trailing` is not JSON).
+    de.end().map_err(|e| {
+        ApiError::new(
+            Code::ValidationError,
+            format!("Invalid request body: {}.", clean(&e.to_string())),
+        )
+    })?;
+    Ok(value)
 }
 
 /// A JSON request body.
@@ -216,20 +218,7 @@ pub fn not_null<T>(field: &str, v: Option<Option<T>>) -> Result<Option<T>, Field
     }
 }
 
-/// An optional free text of at most `max` characters (not trimmed).
-///
-/// # Errors
-/// A [`FieldError`] on `field` when too long.
-pub fn optional_text(
-    field: &str,
-    v: Option<String>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    match v {
-        Some(s) if lifeos_kernel::char_len(&s) > max => Err(FieldError::too_long(field, max)),
-        other => Ok(other),
-    }
-}
+pub use lifeos_kernel::optional_text;
 
 #[cfg(test)]
 mod tests {
@@ -270,5 +259,15 @@ mod tests {
             Some("inner.count")
         );
         assert_eq!(field_of("{not json").as_deref(), None);
+    }
+
+    #[test]
+    fn json_followed_by_anything_but_whitespace_is_refused() {
+        let ok = r#"{"name":"a","inner":{"count":1}}"#;
+        assert!(parse_json::<Body>(format!("{ok} \n\t").as_bytes()).is_ok());
+        for tail in [" trailing", "{}", "]", "x"] {
+            let e = parse_json::<Body>(format!("{ok}{tail}").as_bytes()).unwrap_err();
+            assert_eq!(e.code(), Code::ValidationError, "{tail}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option};
+use crate::http::prefs::UserPrefs;
 use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
@@ -229,13 +230,13 @@ pub async fn list_entries(
     responses((status = 201, body = EntryResponse), (status = 401, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_entry(
-    user: CurrentUser,
+    user: UserPrefs,
     state: web::Data<AppState>,
     body: ApiJson<CreateEntryBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let kind = EntryKind::parse("entry_type", &b.entry_type)?;
-    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+    let prefs = user.prefs;
     let entry = state
         .journal
         .create(user.id(), prefs, kind, b.entry_date, b.content)
@@ -269,7 +270,7 @@ pub async fn get_entry(
     responses((status = 200, body = EntryResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn patch_entry(
-    user: CurrentUser,
+    user: UserPrefs,
     id: PathId,
     state: web::Data<AppState>,
     body: ApiJson<PatchEntryBody>,
@@ -289,7 +290,7 @@ pub async fn patch_entry(
             None => None,
         },
     };
-    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+    let prefs = user.prefs;
     let e = state
         .journal
         .update(user.id(), prefs, EntryId(id.0), patch)
@@ -319,11 +320,8 @@ pub async fn delete_entry(
 /// 401.
 #[utoipa::path(get, path = "/api/v1/journal/status", tag = "journal", security(("cookie" = [])),
     responses((status = 200, body = StatusResponse), (status = 401, body = ErrorBody)))]
-pub async fn status(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+pub async fn status(user: UserPrefs, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let prefs = user.prefs;
     let s = state.journal.status(user.id(), prefs).await?;
     Ok(HttpResponse::Ok().json(StatusResponse::from(s)))
 }

@@ -6,6 +6,7 @@ use crate::http::extract::{
     ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, optional_text,
     parse_json, path_uuid, read_body,
 };
+use crate::http::prefs::UserPrefs;
 use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
@@ -15,7 +16,7 @@ use lifeos_kernel::{FieldError, PageRequest, new_id, trimmed_text};
 use lifeos_workouts::{
     Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, LogChanges, NewExercise,
     NewLog, NewProgram, NewSession, Program, ProgramChanges, ProgramId, ProgramItem, Record,
-    SessionChanges, SessionFilter, SessionId, WorkoutError, WorkoutLog, WorkoutSession,
+    SessionChanges, SessionFilter, SessionId, UsedBy, WorkoutError, WorkoutLog, WorkoutSession,
     exercise_name, muscle_groups, top_set,
 };
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,16 @@ impl From<WorkoutError> for ApiError {
                 Code::DuplicateEntry,
                 "You already have an exercise with this name (names ignore case).",
             ),
-            WorkoutError::InUse(what) => Self::new(Code::Conflict, what),
+            WorkoutError::InUse(by) => Self::new(
+                Code::Conflict,
+                format!(
+                    "The exercise is used by {}; archive it instead with PATCH {{\"archived\": true}}.",
+                    match by {
+                        UsedBy::Program => "a program",
+                        UsedBy::WorkoutLog => "a logged workout set",
+                    }
+                ),
+            ),
             WorkoutError::Store(s) => s.into(),
         }
     }
@@ -161,7 +171,7 @@ pub async fn list_exercises(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let f = ExerciseFilter {
-        q: q.q.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        q: ExerciseFilter::search("q", q.q)?,
         category: q
             .category
             .as_deref()
@@ -792,7 +802,7 @@ pub(crate) fn session_routes(t: &mut RouteTable) {
 #[utoipa::path(get, path = "/api/v1/workouts", tag = "workouts", security(("cookie" = [])), params(WorkoutQuery),
     responses((status = 200, body = PageOf<WorkoutSessionResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_workouts(
-    user: CurrentUser,
+    user: UserPrefs,
     state: web::Data<AppState>,
     q: ApiQuery<WorkoutQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -802,7 +812,7 @@ pub async fn list_workouts(
     {
         return Err(FieldError::new("date_from", "date_from must not be after date_to").into());
     }
-    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+    let prefs = user.prefs;
     let f = SessionFilter {
         from: q.date_from.map(|d| prefs.start_of_day(d)),
         until: q
@@ -1091,13 +1101,13 @@ pub(crate) fn history_routes(t: &mut RouteTable) {
     params(("id" = Uuid, Path, description = "Exercise id"), ProgramQuery),
     responses((status = 200, body = HistoryPage), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn exercise_history(
-    user: CurrentUser,
+    user: UserPrefs,
     id: PathId,
     state: web::Data<AppState>,
     q: ApiQuery<ProgramQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::parse(q.0.page, q.0.per_page)?;
-    let prefs = state.auth.settings(user.id()).await?.time_prefs();
+    let prefs = user.prefs;
     let (p, records) = state
         .sessions
         .history(user.id(), ExerciseId(id.0), page)

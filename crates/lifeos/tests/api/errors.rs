@@ -22,22 +22,29 @@ async fn unknown_routes_are_404_not_found() {
 async fn known_routes_with_a_wrong_method_are_405() {
     let app = TestApp::spawn().await;
     let cases = [
-        (reqwest::Method::DELETE, "/health"),
-        (reqwest::Method::POST, "/health/ready"),
-        (reqwest::Method::GET, "/api/auth/login"),
-        (reqwest::Method::PUT, "/api/v1/settings"),
+        (reqwest::Method::DELETE, "/health", "GET"),
+        (reqwest::Method::POST, "/health/ready", "GET"),
+        (reqwest::Method::GET, "/api/auth/login", "POST"),
+        (reqwest::Method::PUT, "/api/v1/settings", "GET, PATCH"),
         (
             reqwest::Method::GET,
             "/api/v1/settings/api-keys/00000000-0000-0000-0000-000000000000",
+            "DELETE",
         ),
+        (reqwest::Method::GET, "/api/v1/captures/external", "POST"),
     ];
-    for (method, path) in cases {
+    for (method, path, allow) in cases {
         let res = app
             .client
             .request(method.clone(), app.url(path))
             .send()
             .await
             .unwrap();
+        assert_eq!(
+            res.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
         assert_error(res, 405, "METHOD_NOT_ALLOWED").await;
     }
 }

@@ -10,6 +10,7 @@ mod auth;
 mod captures;
 mod errors;
 mod helpers;
+mod inputs;
 mod journal;
 mod operations;
 mod projects;

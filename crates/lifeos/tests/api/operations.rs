@@ -52,8 +52,26 @@ async fn the_openapi_document_describes_every_registered_route() {
 /// PostgreSQL driver, directly or through another crate.
 #[test]
 fn domain_crates_do_not_depend_on_diesel_actix_or_postgres_drivers() {
+    // Only the host's dependency graph: a fresh cargo home holds the crates
+    // of this platform, not every platform in the lockfile, and `--offline`
+    // must not need the others (android_system_properties & co).
+    let rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV");
+    let host = String::from_utf8_lossy(&rustc.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .expect("host triple");
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--filter-platform",
+            &host,
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata");
