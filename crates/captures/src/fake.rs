@@ -1,21 +1,22 @@
 //! An in-memory capture repository with the same key rules as the database.
 
-use crate::model::{Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture};
+use crate::model::{
+    Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture, Receipt, TargetKind,
+};
 use crate::ports::CaptureRepository;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
-use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// A stored first response: request hash, body, time.
-type StoredResponse = (Vec<u8>, Value, DateTime<Utc>);
+/// A kept first receipt: request hash, receipt, time.
+type StoredReceipt = (Vec<u8>, Receipt, DateTime<Utc>);
 
 #[derive(Debug, Default)]
 struct State {
     rows: Vec<(UserId, Capture)>,
-    keys: HashMap<(UserId, String), StoredResponse>,
+    keys: HashMap<(UserId, String), StoredReceipt>,
 }
 
 /// Captures in memory.
@@ -23,6 +24,25 @@ struct State {
 pub struct InMemoryCaptures(Mutex<State>);
 
 impl InMemoryCaptures {
+    /// What the adapter's conversion does to the capture once its target
+    /// exists: processed now, converted to `kind`/`target`. `None` when the
+    /// capture is not the user's.
+    pub fn mark_converted(
+        &self,
+        user: UserId,
+        id: CaptureId,
+        kind: TargetKind,
+        target: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> Option<Capture> {
+        let mut s = self.state();
+        let (_, c) = s.rows.iter_mut().find(|(u, c)| *u == user && c.id == id)?;
+        c.status = CaptureStatus::Processed;
+        c.processed_at = Some(now);
+        c.converted_to = Some((kind, target));
+        Some(c.clone())
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.0
             .lock()
@@ -56,25 +76,25 @@ impl CaptureRepository for InMemoryCaptures {
         c: NewCapture,
         key: &str,
         request_hash: &[u8],
-        response: Value,
+        receipt: &Receipt,
         ttl: chrono::Duration,
     ) -> Result<KeyOutcome, StoreError> {
         let mut s = self.state();
         let k = (c.user, key.to_string());
-        if let Some((hash, body, at)) = s.keys.get(&k)
+        if let Some((hash, first, at)) = s.keys.get(&k)
             && *at > c.now - ttl
         {
             return Ok(if hash == request_hash {
-                KeyOutcome::Replayed(201, body.clone())
+                KeyOutcome::Replayed(first.clone())
             } else {
                 KeyOutcome::Mismatch
             });
         }
         s.keys
-            .insert(k, (request_hash.to_vec(), response.clone(), c.now));
+            .insert(k, (request_hash.to_vec(), receipt.clone(), c.now));
         let user = c.user;
         s.rows.push((user, capture(c)));
-        Ok(KeyOutcome::Created(response))
+        Ok(KeyOutcome::Created)
     }
 
     async fn get_capture(
@@ -127,10 +147,10 @@ impl CaptureRepository for InMemoryCaptures {
             .find(|(u, c)| *u == user && c.id == id)
             .ok_or(StoreError::NotFound)?;
         if let Some(t) = ch.content {
-            c.content = t;
+            c.content = t.into_string();
         }
         if let Some(t) = ch.source {
-            c.source = t;
+            c.source = t.into_string();
         }
         if let Some(st) = ch.status {
             c.processed_at = st.processed_at(c.processed_at, now);

@@ -13,8 +13,8 @@ mod ports;
 mod service;
 
 pub use model::{
-    Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture, TargetKind,
-    capture_content, capture_message, capture_source,
+    Capture, CaptureChanges, CaptureContent, CaptureId, CaptureSource, CaptureStatus,
+    ExternalCapture, KeyOutcome, NewCapture, Receipt, TargetKind, capture_message,
 };
 pub use ports::CaptureRepository;
 pub use service::{CaptureError, CaptureService, IDEMPOTENCY_TTL_HOURS};

@@ -1,8 +1,7 @@
 //! Capture entities and value rules.
 
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{FieldError, trimmed_text};
-use serde_json::Value;
+use lifeos_kernel::FieldError;
 use uuid::Uuid;
 
 /// Capture id.
@@ -134,38 +133,77 @@ pub struct NewCapture {
 #[derive(Debug, Clone, Default)]
 pub struct CaptureChanges {
     /// Content.
-    pub content: Option<String>,
+    pub content: Option<CaptureContent>,
     /// Source.
-    pub source: Option<String>,
+    pub source: Option<CaptureSource>,
     /// Status.
     pub status: Option<CaptureStatus>,
 }
 
+/// What the external endpoint tells the caller: which capture, and the
+/// sentence Siri speaks. Kept with an idempotency key, so a replay tells
+/// exactly what the first answer told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The capture created by the first request.
+    pub capture: CaptureId,
+    /// `Captured: <first 60 characters>`.
+    pub message: String,
+}
+
+/// The external endpoint's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternalCapture {
+    /// A capture was created now.
+    Created(Receipt),
+    /// A repeat of an earlier request with the same key and body: nothing
+    /// was created, this is the first request's receipt.
+    Replayed(Receipt),
+}
+
+impl ExternalCapture {
+    /// The receipt, created or replayed.
+    #[must_use]
+    pub fn receipt(&self) -> &Receipt {
+        match self {
+            Self::Created(r) | Self::Replayed(r) => r,
+        }
+    }
+}
+
 /// What presenting an idempotency key did.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyOutcome {
-    /// First use: the capture was created and this response stored.
-    Created(Value),
-    /// A repeat with the same body: the first response.
-    Replayed(i32, Value),
+    /// First use: the capture was created and its receipt stored.
+    Created,
+    /// A repeat with the same body: the first receipt.
+    Replayed(Receipt),
     /// A repeat with a different body.
     Mismatch,
 }
 
-/// Content: trimmed, then 1 to 10,000 characters.
-///
-/// # Errors
-/// A [`FieldError`] on `content`.
-pub fn capture_content(raw: &str) -> Result<String, FieldError> {
-    trimmed_text("content", raw, 10_000)
-}
+lifeos_kernel::text_value!(
+    /// A capture's text: trimmed, then 1 to 10,000 characters.
+    CaptureContent, "content", trimmed, 10_000
+);
+lifeos_kernel::text_value!(
+    /// Where a capture came from (`web`, `api`, `siri`, ...): trimmed, 1 to
+    /// 50 characters.
+    CaptureSource, "source", trimmed, 50
+);
 
-/// Source: trimmed, then 1 to 50 characters.
-///
-/// # Errors
-/// A [`FieldError`] on `source`.
-pub fn capture_source(raw: &str) -> Result<String, FieldError> {
-    trimmed_text("source", raw, 50)
+impl CaptureSource {
+    /// The source of a capture typed in the browser when none is given.
+    #[must_use]
+    pub fn web() -> Self {
+        Self("web".to_string())
+    }
+
+    /// The source of a capture from the external endpoint when none is given.
+    #[must_use]
+    pub fn api() -> Self {
+        Self("api".to_string())
+    }
 }
 
 /// What Siri speaks: `Captured: ` and the first 60 characters (cut on a
@@ -183,14 +221,26 @@ mod tests {
     #[test]
     fn content_counts_characters_after_trimming() {
         let max = "界".repeat(10_000);
-        assert_eq!(capture_content(&format!("  {max}\n")).unwrap(), max);
         assert_eq!(
-            capture_content(&"界".repeat(10_001)).unwrap_err().field,
+            CaptureContent::parse(&format!("  {max}\n"))
+                .unwrap()
+                .as_str(),
+            max
+        );
+        assert_eq!(
+            CaptureContent::parse(&"界".repeat(10_001))
+                .unwrap_err()
+                .field,
             "content"
         );
-        assert_eq!(capture_content(" \t ").unwrap_err().field, "content");
-        assert!(capture_source(&"s".repeat(50)).is_ok());
-        assert_eq!(capture_source(&"s".repeat(51)).unwrap_err().field, "source");
+        assert_eq!(CaptureContent::parse(" \t ").unwrap_err().field, "content");
+        assert!(CaptureSource::parse(&"s".repeat(50)).is_ok());
+        assert_eq!(
+            CaptureSource::parse(&"s".repeat(51)).unwrap_err().field,
+            "source"
+        );
+        assert_eq!(CaptureSource::web().as_str(), "web");
+        assert_eq!(CaptureSource::api().as_str(), "api");
     }
 
     #[test]

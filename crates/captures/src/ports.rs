@@ -1,10 +1,11 @@
 //! The persistence port of the captures module.
 
-use crate::model::{Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture};
+use crate::model::{
+    Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture, Receipt,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
-use serde_json::Value;
 
 /// Captures of users and the idempotency keys of the external endpoint.
 #[async_trait]
@@ -16,8 +17,8 @@ pub trait CaptureRepository: Send + Sync {
     async fn insert_capture(&self, c: NewCapture) -> Result<Capture, StoreError>;
 
     /// Stores a capture under an idempotency key, in one transaction: the
-    /// first use creates it and stores `response`; a repeat with the same
-    /// `request_hash` within `ttl` returns the stored response and creates
+    /// first use creates it and keeps `receipt`; a repeat with the same
+    /// `request_hash` within `ttl` returns the kept receipt and creates
     /// nothing; a different hash is a mismatch. Concurrent repeats wait for
     /// the first. Expired keys of the user are purged.
     ///
@@ -28,7 +29,7 @@ pub trait CaptureRepository: Send + Sync {
         c: NewCapture,
         key: &str,
         request_hash: &[u8],
-        response: Value,
+        receipt: &Receipt,
         ttl: chrono::Duration,
     ) -> Result<KeyOutcome, StoreError>;
 

@@ -1,11 +1,11 @@
 //! Capture use cases.
 
 use crate::model::{
-    Capture, CaptureChanges, CaptureId, CaptureStatus, KeyOutcome, NewCapture, capture_message,
+    Capture, CaptureChanges, CaptureContent, CaptureId, CaptureSource, CaptureStatus,
+    ExternalCapture, KeyOutcome, NewCapture, Receipt, capture_message,
 };
 use crate::ports::CaptureRepository;
 use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId, new_id};
-use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// How long an idempotency key's first response is replayed.
@@ -55,63 +55,66 @@ impl CaptureService {
         Self { repo, clock }
     }
 
-    fn new_capture(&self, user: UserId, content: String, source: String) -> NewCapture {
+    fn new_capture(
+        &self,
+        user: UserId,
+        content: CaptureContent,
+        source: CaptureSource,
+    ) -> NewCapture {
         NewCapture {
             id: CaptureId(new_id()),
             user,
-            content,
-            source,
+            content: content.into_string(),
+            source: source.into_string(),
             now: self.clock.now(),
         }
     }
 
-    /// Captures text (already validated by [`crate::capture_content`]).
+    /// Captures text typed in the browser (source `web` unless given).
     ///
     /// # Errors
     /// Storage errors.
     pub async fn capture(
         &self,
         user: UserId,
-        content: String,
-        source: String,
+        content: CaptureContent,
+        source: Option<CaptureSource>,
     ) -> Result<Capture, CaptureError> {
-        Ok(self
-            .repo
-            .insert_capture(self.new_capture(user, content, source))
-            .await?)
+        let new = self.new_capture(user, content, source.unwrap_or_else(CaptureSource::web));
+        Ok(self.repo.insert_capture(new).await?)
     }
 
-    /// The external endpoint: captures and answers the receipt Siri speaks
-    /// (`201 {"id","status","message"}`); with an idempotency key, a repeat
-    /// answers the first receipt (status and body) and creates nothing.
+    /// The external endpoint (source `api` unless given): captures and
+    /// answers the receipt Siri speaks; with an idempotency key (and the
+    /// hash of the request it came with), a repeat within
+    /// [`IDEMPOTENCY_TTL_HOURS`] answers the first receipt and creates nothing.
     ///
     /// # Errors
     /// [`CaptureError::KeyReused`] for a key used with another body.
     pub async fn capture_external(
         &self,
         user: UserId,
-        content: String,
-        source: String,
+        content: CaptureContent,
+        source: Option<CaptureSource>,
         idempotency: Option<(&str, &[u8])>,
-    ) -> Result<(u16, Value), CaptureError> {
-        let new = self.new_capture(user, content, source);
-        let receipt = json!({
-            "id": new.id.0,
-            "status": CaptureStatus::Inbox.as_str(),
-            "message": capture_message(&new.content),
-        });
+    ) -> Result<ExternalCapture, CaptureError> {
+        let new = self.new_capture(user, content, source.unwrap_or_else(CaptureSource::api));
+        let receipt = Receipt {
+            capture: new.id,
+            message: capture_message(&new.content),
+        };
         let Some((key, hash)) = idempotency else {
             self.repo.insert_capture(new).await?;
-            return Ok((201, receipt));
+            return Ok(ExternalCapture::Created(receipt));
         };
         let ttl = chrono::Duration::hours(IDEMPOTENCY_TTL_HOURS);
         match self
             .repo
-            .insert_capture_once(new, key, hash, receipt, ttl)
+            .insert_capture_once(new, key, hash, &receipt, ttl)
             .await?
         {
-            KeyOutcome::Created(body) => Ok((201, body)),
-            KeyOutcome::Replayed(status, body) => Ok((u16::try_from(status).unwrap_or(201), body)),
+            KeyOutcome::Created => Ok(ExternalCapture::Created(receipt)),
+            KeyOutcome::Replayed(first) => Ok(ExternalCapture::Replayed(first)),
             KeyOutcome::Mismatch => Err(CaptureError::KeyReused),
         }
     }
@@ -171,12 +174,6 @@ impl CaptureService {
             Err(CaptureError::NotFound)
         }
     }
-
-    /// The clock's now.
-    #[must_use]
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
-    }
 }
 
 #[cfg(test)]
@@ -194,28 +191,66 @@ mod tests {
 
     const U: UserId = UserId(uuid::Uuid::nil());
 
+    fn text(s: &str) -> CaptureContent {
+        CaptureContent::parse(s).unwrap()
+    }
+
     #[tokio::test]
     async fn a_repeated_key_replays_the_first_receipt_and_creates_nothing() {
         let s = svc();
-        let (st, first) = s
-            .capture_external(U, "Buy milk".into(), "api".into(), Some(("k1", b"h1")))
+        let first = s
+            .capture_external(U, text("Buy milk"), None, Some(("k1", b"h1")))
             .await
             .unwrap();
-        assert_eq!(st, 201);
-        assert_eq!(first["message"], "Captured: Buy milk");
-        let (st, again) = s
-            .capture_external(U, "Buy milk".into(), "api".into(), Some(("k1", b"h1")))
+        let ExternalCapture::Created(receipt) = &first else {
+            panic!("first use creates: {first:?}")
+        };
+        assert_eq!(receipt.message, "Captured: Buy milk");
+        let again = s
+            .capture_external(U, text("Buy milk"), None, Some(("k1", b"h1")))
             .await
             .unwrap();
-        assert_eq!((st, &again), (201, &first));
+        assert_eq!(again, ExternalCapture::Replayed(receipt.clone()));
         assert!(matches!(
-            s.capture_external(U, "Other".into(), "api".into(), Some(("k1", b"h2")))
+            s.capture_external(U, text("Other"), None, Some(("k1", b"h2")))
                 .await,
             Err(CaptureError::KeyReused)
         ));
+        let page = s.list(U, None, PageRequest::default()).await.unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].id, receipt.capture);
+        assert_eq!(page.items[0].source, "api");
+    }
+
+    #[tokio::test]
+    async fn without_a_key_every_request_creates_a_capture() {
+        let s = svc();
+        for _ in 0..2 {
+            let r = s.capture_external(U, text("a"), None, None).await.unwrap();
+            assert!(matches!(r, ExternalCapture::Created(_)));
+        }
         assert_eq!(
             s.list(U, None, PageRequest::default()).await.unwrap().total,
-            1
+            2
+        );
+    }
+
+    #[tokio::test]
+    async fn sources_default_by_endpoint_and_can_be_given() {
+        let s = svc();
+        let web = s.capture(U, text("a"), None).await.unwrap();
+        assert_eq!(web.source, "web");
+        let siri = s
+            .capture(U, text("b"), Some(CaptureSource::parse("siri").unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(siri.source, "siri");
+        assert_eq!(siri.status, CaptureStatus::Inbox);
+        assert_eq!(
+            siri.created_at,
+            "2026-11-24T08:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
         );
     }
 
@@ -223,12 +258,14 @@ mod tests {
     async fn keys_are_scoped_to_the_user() {
         let s = svc();
         let other = UserId(uuid::Uuid::from_u128(7));
-        s.capture_external(U, "a".into(), "api".into(), Some(("k", b"h")))
+        s.capture_external(U, text("a"), None, Some(("k", b"h")))
             .await
             .unwrap();
-        s.capture_external(other, "b".into(), "api".into(), Some(("k", b"x")))
+        let theirs = s
+            .capture_external(other, text("b"), None, Some(("k", b"x")))
             .await
             .unwrap();
+        assert!(matches!(theirs, ExternalCapture::Created(_)));
         assert_eq!(
             s.list(other, None, PageRequest::default())
                 .await
@@ -239,9 +276,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn missing_captures_are_not_found_everywhere() {
+        let s = svc();
+        let c = s.capture(U, text("x"), None).await.unwrap();
+        let other = UserId(uuid::Uuid::from_u128(7));
+        assert!(matches!(
+            s.get(other, c.id).await,
+            Err(CaptureError::NotFound)
+        ));
+        assert!(matches!(
+            s.delete(other, c.id).await,
+            Err(CaptureError::NotFound)
+        ));
+        s.delete(U, c.id).await.unwrap();
+        assert!(matches!(
+            s.delete(U, c.id).await,
+            Err(CaptureError::NotFound)
+        ));
+        assert!(matches!(
+            s.update(
+                U,
+                c.id,
+                CaptureChanges {
+                    content: Some(text("y")),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(CaptureError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
     async fn status_changes_maintain_processed_at() {
         let s = svc();
-        let c = s.capture(U, "x".into(), "web".into()).await.unwrap();
+        let c = s.capture(U, text("x"), None).await.unwrap();
         let done = s
             .update(
                 U,

@@ -10,14 +10,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use lifeos_app::ConversionStore;
 use lifeos_captures::{
     Capture, CaptureChanges, CaptureId, CaptureRepository, CaptureStatus, KeyOutcome, NewCapture,
-    TargetKind,
+    Receipt, TargetKind,
 };
 use lifeos_journal::{Entry, NewEntry};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
 use lifeos_projects::{NewTask, Task};
-use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
@@ -87,7 +87,7 @@ impl CaptureRepository for PgStore {
         n: NewCapture,
         key: &str,
         request_hash: &[u8],
-        response: Value,
+        receipt: &Receipt,
         ttl: chrono::Duration,
     ) -> Result<KeyOutcome, StoreError> {
         let mut conn = self.conn().await?;
@@ -109,8 +109,8 @@ impl CaptureRepository for PgStore {
                     ik::user_id.eq(n.user.0),
                     ik::key.eq(&key),
                     ik::request_hash.eq(&hash),
-                    ik::status_code.eq(201),
-                    ik::response_body.eq(&response),
+                    ik::capture_id.eq(receipt.capture.0),
+                    ik::message.eq(&receipt.message),
                     ik::created_at.eq(n.now),
                 ))
                 .on_conflict_do_nothing()
@@ -118,16 +118,19 @@ impl CaptureRepository for PgStore {
                 .await?;
             if inserted == 1 {
                 insert_on(c, &n).await?;
-                return Ok(KeyOutcome::Created(response.clone()));
+                return Ok(KeyOutcome::Created);
             }
-            let (stored_hash, status, body): (Vec<u8>, i32, Value) = ik::table
+            let (stored_hash, capture, message): (Vec<u8>, Uuid, String) = ik::table
                 .filter(ik::user_id.eq(n.user.0))
                 .filter(ik::key.eq(&key))
-                .select((ik::request_hash, ik::status_code, ik::response_body))
+                .select((ik::request_hash, ik::capture_id, ik::message))
                 .first(c)
                 .await?;
             Ok(if stored_hash == hash {
-                KeyOutcome::Replayed(status, body)
+                KeyOutcome::Replayed(Receipt {
+                    capture: CaptureId(capture),
+                    message,
+                })
             } else {
                 KeyOutcome::Mismatch
             })
@@ -207,8 +210,8 @@ impl CaptureRepository for PgStore {
             let processed_at = ch.status.map(|s| s.processed_at(row.processed_at, now));
             diesel::update(cp::table.find(id.0))
                 .set((
-                    ch.content.as_ref().map(|t| cp::content.eq(t)),
-                    ch.source.as_ref().map(|t| cp::source.eq(t)),
+                    ch.content.as_ref().map(|t| cp::content.eq(t.as_str())),
+                    ch.source.as_ref().map(|t| cp::source.eq(t.as_str())),
                     ch.status.map(|s| cp::status.eq(s.as_str())),
                     processed_at.map(|p| cp::processed_at.eq(p)),
                 ))
@@ -300,13 +303,9 @@ impl From<TxError> for StoreError {
     }
 }
 
-impl PgStore {
-    /// Creates `task` from the capture and marks the capture processed, in
-    /// one transaction; nothing changes when either fails.
-    ///
-    /// # Errors
-    /// `NotFound` (capture or project), `Conflict` (capture not in the inbox).
-    pub async fn convert_capture_to_task(
+#[async_trait]
+impl ConversionStore for PgStore {
+    async fn convert_to_task(
         &self,
         user: UserId,
         id: CaptureId,
@@ -326,12 +325,7 @@ impl PgStore {
         .map_err(StoreError::from)
     }
 
-    /// Creates `entry` from the capture and marks the capture processed, in
-    /// one transaction; nothing changes when either fails.
-    ///
-    /// # Errors
-    /// `NotFound`, `Conflict` (not in the inbox), `Duplicate` (the day's entry exists).
-    pub async fn convert_capture_to_entry(
+    async fn convert_to_entry(
         &self,
         user: UserId,
         id: CaptureId,

@@ -13,9 +13,9 @@ use diesel::sql_types::{Array, BigInt, Date, Int4, Nullable, Text, Timestamptz, 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
 use lifeos_projects::{
-    NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project, ProjectChanges,
-    ProjectId, ProjectRepository, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId, TaskStatus,
-    check_order,
+    Color, Description, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
+    ProjectChanges, ProjectId, ProjectName, ProjectRepository, ProjectStatus, Task, TaskChanges,
+    TaskFilter, TaskId, TaskStatus, TaskTitle, check_order,
 };
 use uuid::Uuid;
 
@@ -264,8 +264,8 @@ pub(crate) async fn insert_task_on(
             tk::id.eq(t.id.0),
             tk::user_id.eq(t.user.0),
             tk::project_id.eq(t.project_id.0),
-            tk::title.eq(&t.title),
-            tk::description.eq(&t.description),
+            tk::title.eq(t.title.as_str()),
+            tk::description.eq(t.description.as_ref().map(Description::as_str)),
             tk::status.eq(t.status.as_str()),
             tk::priority.eq(t.priority.map(Priority::as_str)),
             tk::due_date.eq(t.due_date),
@@ -318,10 +318,10 @@ impl ProjectRepository for PgStore {
                 .values((
                     pr::id.eq(p.id.0),
                     pr::user_id.eq(p.user.0),
-                    pr::name.eq(&p.name),
-                    pr::description.eq(&p.description),
+                    pr::name.eq(p.name.as_str()),
+                    pr::description.eq(p.description.as_ref().map(Description::as_str)),
                     pr::status.eq(p.status.as_str()),
-                    pr::color.eq(&p.color),
+                    pr::color.eq(p.color.as_ref().map(Color::as_str)),
                     pr::due_date.eq(p.due_date),
                     pr::position.eq(i32::try_from(n).unwrap_or(i32::MAX)),
                     pr::created_at.eq(p.now),
@@ -393,10 +393,10 @@ impl ProjectRepository for PgStore {
                 .filter(pr::user_id.eq(user.0)),
         )
         .set(ProjectChangeset {
-            name: ch.name,
-            description: ch.description,
+            name: ch.name.map(ProjectName::into_string),
+            description: ch.description.map(|d| d.map(Description::into_string)),
             status: ch.status.map(|s| s.as_str().to_string()),
-            color: ch.color,
+            color: ch.color.map(|c| c.map(Color::into_string)),
             due_date: ch.due_date,
             updated_at: now,
         })
@@ -613,8 +613,8 @@ impl ProjectRepository for PgStore {
             let completed_at = ch.status.map(|s| s.completed_at(row.completed_at, now));
             let updated: TaskRow = diesel::update(tk::table.find(id.0))
                 .set(TaskChangeset {
-                    title: ch.title,
-                    description: ch.description,
+                    title: ch.title.map(TaskTitle::into_string),
+                    description: ch.description.map(|d| d.map(Description::into_string)),
                     status: ch.status.map(|s| s.as_str().to_string()),
                     priority: ch.priority.map(|p| p.map(|p| p.as_str().to_string())),
                     due_date: ch.due_date,
@@ -707,8 +707,8 @@ impl ProjectRepository for PgStore {
                 pn::id.eq(n.id.0),
                 pn::user_id.eq(n.user.0),
                 pn::project_id.eq(n.project_id.0),
-                pn::title.eq(&n.title),
-                pn::body.eq(&n.body),
+                pn::title.eq(n.title.as_str()),
+                pn::body.eq(n.body.as_str()),
                 pn::created_at.eq(n.now),
                 pn::updated_at.eq(n.now),
             ))
@@ -788,8 +788,8 @@ impl ProjectRepository for PgStore {
                 .filter(pn::user_id.eq(user.0)),
         )
         .set((
-            ch.title.map(|t| pn::title.eq(t)),
-            ch.body.map(|b| pn::body.eq(b)),
+            ch.title.map(|t| pn::title.eq(t.into_string())),
+            ch.body.map(|b| pn::body.eq(b.into_string())),
             pn::updated_at.eq(now),
         ))
         .returning(NoteRow::as_returning())

@@ -153,9 +153,9 @@ diesel::table! {
         user_id -> Uuid,
         key -> Text,
         request_hash -> Bytea,
-        status_code -> Int4,
-        response_body -> Jsonb,
         created_at -> Timestamptz,
+        capture_id -> Uuid,
+        message -> Text,
     }
 }
 

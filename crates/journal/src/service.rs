@@ -52,24 +52,44 @@ impl JournalService {
         entry_date: Option<NaiveDate>,
         content: Value,
     ) -> Result<Entry, JournalError> {
+        let new = self.new_entry(user, prefs, kind, entry_date, content)?;
+        let (kind, period) = (new.kind, new.period_start);
+        self.repo
+            .insert_entry(new)
+            .await
+            .map_err(store(kind, period))
+    }
+
+    /// The entry a request makes, checked but not stored: content rules,
+    /// today in the user's time zone unless dated, the period its
+    /// uniqueness rule applies to, the word count, a new id and the time.
+    /// Shared by [`Self::create`] and the capture conversion, which stores
+    /// it in its own transaction.
+    ///
+    /// # Errors
+    /// [`JournalError::Invalid`] for content that breaks the kind's rules.
+    pub fn new_entry(
+        &self,
+        user: UserId,
+        prefs: TimePrefs,
+        kind: EntryKind,
+        entry_date: Option<NaiveDate>,
+        content: Value,
+    ) -> Result<NewEntry, JournalError> {
         let content = Content::parse(kind, content)?;
         let now = self.clock.now();
         let entry_date = entry_date.unwrap_or_else(|| prefs.today(now));
-        let period = kind.period_of(entry_date, prefs.week_start);
         let word_count = content.word_count();
-        self.repo
-            .insert_entry(NewEntry {
-                id: EntryId(new_id()),
-                user,
-                kind,
-                entry_date,
-                period_start: period,
-                content: content.into_value(),
-                word_count,
-                now,
-            })
-            .await
-            .map_err(store(kind, period))
+        Ok(NewEntry {
+            id: EntryId(new_id()),
+            user,
+            kind,
+            entry_date,
+            period_start: kind.period_of(entry_date, prefs.week_start),
+            content: content.into_value(),
+            word_count,
+            now,
+        })
     }
 
     /// One of the user's entries.

@@ -65,6 +65,77 @@ pub fn optional_text(
     v.map(|s| plain_text(field, s, max)).transpose()
 }
 
+/// Declares a parse-only text value type: a tuple struct with a private
+/// `String` that only [`trimmed_text`] (`trimmed`: trimmed, 1..=max) or
+/// [`plain_text`] (`plain`: as sent, 0..=max) can build, so holding one
+/// proves the text is valid and storable.
+///
+/// ```
+/// lifeos_kernel::text_value!(
+///     /// A title.
+///     Title, "title", trimmed, 5
+/// );
+/// assert_eq!(Title::parse("  abc ").unwrap().as_str(), "abc");
+/// assert_eq!(Title::parse("abcdef").unwrap_err().field, "title");
+/// assert_eq!(Title::parse_at("[2].title", "").unwrap_err().field, "[2].title");
+/// ```
+#[macro_export]
+macro_rules! text_value {
+    ($(#[$m:meta])* $name:ident, $field:literal, trimmed, $max:expr) => {
+        $crate::text_value!(@def $(#[$m])* $name, $field, $max,
+            |field: &str, raw: &str| $crate::trimmed_text(field, raw, $max));
+    };
+    ($(#[$m:meta])* $name:ident, $field:literal, plain, $max:expr) => {
+        $crate::text_value!(@def $(#[$m])* $name, $field, $max,
+            |field: &str, raw: &str| $crate::plain_text(field, raw.to_string(), $max));
+    };
+    (@def $(#[$m:meta])* $name:ident, $field:literal, $max:expr, $check:expr) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The most characters it may hold.
+            pub const MAX: usize = $max;
+
+            /// Parses the text of the field of the same name.
+            ///
+            /// # Errors
+            /// A [`FieldError`]($crate::FieldError) naming the field.
+            pub fn parse(raw: &str) -> Result<Self, $crate::FieldError> {
+                Self::parse_at($field, raw)
+            }
+
+            /// Parses text found at `field` (`[3].notes`).
+            ///
+            /// # Errors
+            /// A [`FieldError`]($crate::FieldError) naming `field`.
+            pub fn parse_at(field: &str, raw: &str) -> Result<Self, $crate::FieldError> {
+                let check = $check;
+                check(field, raw).map(Self)
+            }
+
+            /// The text.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The text, owned.
+            #[must_use]
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

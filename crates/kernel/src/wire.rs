@@ -75,6 +75,12 @@ impl Color {
 
     /// The color text.
     #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The color text, owned.
+    #[must_use]
     pub fn into_string(self) -> String {
         self.0
     }

@@ -1,10 +1,9 @@
 //! `lifeos seed`: the user from `SEED_USERNAME`/`SEED_PASSWORD`, plus each
 //! module's starter data. Running it twice changes nothing.
 
-use crate::http::projects::{CreateTaskBody, new_task};
 use crate::state::AppState;
-use lifeos_kernel::{PageRequest, UserId, new_id};
-use lifeos_projects::{NewProject, ProjectId, ProjectStatus};
+use lifeos_kernel::{PageRequest, UserId};
+use lifeos_projects::{Color, ProjectDraft, ProjectName, TaskDraft, TaskTitle};
 
 /// Seeds the database for `username` (created with `password` if missing).
 ///
@@ -59,33 +58,29 @@ async fn seed_projects(state: &AppState, user: UserId) -> Result<(), String> {
         ),
     ];
     for (name, color, tasks) in starters {
-        let now = state.projects.now();
+        let draft = ProjectDraft {
+            name: ProjectName::parse(name).map_err(|e| e.to_string())?,
+            description: None,
+            status: None,
+            color: Some(Color::parse(color).map_err(|e| e.to_string())?),
+            due_date: None,
+        };
         let project = state
             .projects
-            .create_project(NewProject {
-                id: ProjectId(new_id()),
-                user,
-                name: name.to_string(),
-                description: None,
-                status: ProjectStatus::Active,
-                color: Some(color.to_string()),
-                due_date: None,
-                now,
-            })
+            .create_project(user, draft)
             .await
             .map_err(|e| e.to_string())?;
         for title in tasks {
-            let body = CreateTaskBody {
-                title: (*title).to_string(),
+            let draft = TaskDraft {
+                title: TaskTitle::parse(title).map_err(|e| e.to_string())?,
                 description: None,
                 status: None,
                 priority: None,
                 due_date: None,
             };
-            let task = new_task(user, project.id, body, now).map_err(|e| e.to_string())?;
             state
                 .projects
-                .create_task(task)
+                .create_task(user, project.id, draft)
                 .await
                 .map_err(|e| e.to_string())?;
         }

@@ -59,20 +59,31 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
     );
     let clock: Arc<dyn lifeos_kernel::Clock> = Arc::new(SystemClock);
     let repo = Arc::new(store.clone());
+    let journal = Arc::new(lifeos_journal::JournalService::new(
+        repo.clone(),
+        clock.clone(),
+    ));
+    let projects = Arc::new(lifeos_projects::ProjectService::new(
+        repo.clone(),
+        clock.clone(),
+    ));
+    let captures = Arc::new(lifeos_captures::CaptureService::new(
+        repo.clone(),
+        clock.clone(),
+    ));
+    let convert = Arc::new(lifeos_app::ConvertCapture::new(
+        captures.clone(),
+        projects.clone(),
+        journal.clone(),
+        repo.clone(),
+        clock.clone(),
+    ));
     Ok(AppState {
         auth: Arc::new(auth),
-        journal: Arc::new(lifeos_journal::JournalService::new(
-            repo.clone(),
-            clock.clone(),
-        )),
-        projects: Arc::new(lifeos_projects::ProjectService::new(
-            repo.clone(),
-            clock.clone(),
-        )),
-        captures: Arc::new(lifeos_captures::CaptureService::new(
-            repo.clone(),
-            clock.clone(),
-        )),
+        journal,
+        projects,
+        captures,
+        convert,
         sessions: Arc::new(lifeos_workouts::SessionService::new(
             repo.clone(),
             repo.clone(),

@@ -1,5 +1,6 @@
 //! The state every handler shares.
 
+use lifeos_app::ConvertCapture;
 use lifeos_auth::AuthService;
 use lifeos_captures::CaptureService;
 use lifeos_db::PgStore;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub projects: Arc<ProjectService>,
     /// Capture use cases.
     pub captures: Arc<CaptureService>,
+    /// Capture conversion (application layer: captures → tasks, journal).
+    pub convert: Arc<ConvertCapture>,
     /// Workout use cases.
     pub workouts: Arc<WorkoutService>,
     /// Workout session use cases.

@@ -3,10 +3,11 @@
 //! move, reorders only with exactly the current ids.
 
 use crate::model::{
-    NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Project, ProjectChanges, ProjectId,
-    ProjectStatus, Task, TaskChanges, TaskFilter, TaskId, TaskStatus, check_order,
+    Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Project, ProjectChanges,
+    ProjectId, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId, TaskStatus, check_order,
 };
 use crate::ports::{ProjectRepository, Reordered};
+use crate::values::Description;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
@@ -85,10 +86,10 @@ impl ProjectRepository for InMemoryProjects {
             .unwrap_or(i32::MAX);
         let project = Project {
             id: p.id,
-            name: p.name,
-            description: p.description,
+            name: p.name.into_string(),
+            description: p.description.map(Description::into_string),
             status: p.status,
-            color: p.color,
+            color: p.color.map(Color::into_string),
             due_date: p.due_date,
             position,
             task_total: 0,
@@ -143,16 +144,16 @@ impl ProjectRepository for InMemoryProjects {
             .find(|(u, p)| *u == user && p.id == id)
             .ok_or(StoreError::NotFound)?;
         if let Some(v) = c.name {
-            p.name = v;
+            p.name = v.into_string();
         }
         if let Some(v) = c.description {
-            p.description = v;
+            p.description = v.map(Description::into_string);
         }
         if let Some(v) = c.status {
             p.status = v;
         }
         if let Some(v) = c.color {
-            p.color = v;
+            p.color = v.map(Color::into_string);
         }
         if let Some(v) = c.due_date {
             p.due_date = v;
@@ -222,8 +223,8 @@ impl ProjectRepository for InMemoryProjects {
         let task = Task {
             id: t.id,
             project_id: t.project_id,
-            title: t.title,
-            description: t.description,
+            title: t.title.into_string(),
+            description: t.description.map(Description::into_string),
             status: t.status,
             priority: t.priority,
             due_date: t.due_date,
@@ -320,10 +321,10 @@ impl ProjectRepository for InMemoryProjects {
         }
         let t = &mut s.tasks[i].1;
         if let Some(v) = c.title {
-            t.title = v;
+            t.title = v.into_string();
         }
         if let Some(v) = c.description {
-            t.description = v;
+            t.description = v.map(Description::into_string);
         }
         if let Some(st) = c.status {
             t.completed_at = st.completed_at(t.completed_at, now);
@@ -400,8 +401,8 @@ impl ProjectRepository for InMemoryProjects {
         let note = Note {
             id: n.id,
             project_id: n.project_id,
-            title: n.title,
-            body: n.body,
+            title: n.title.into_string(),
+            body: n.body.into_string(),
             created_at: n.now,
             updated_at: n.now,
         };
@@ -458,10 +459,10 @@ impl ProjectRepository for InMemoryProjects {
             .find(|(u, n)| *u == user && n.project_id == project && n.id == id)
             .ok_or(StoreError::NotFound)?;
         if let Some(t) = c.title {
-            n.title = t;
+            n.title = t.into_string();
         }
         if let Some(b) = c.body {
-            n.body = b;
+            n.body = b.into_string();
         }
         n.updated_at = now;
         Ok(n.clone())

@@ -8,11 +8,13 @@ pub mod fake;
 mod model;
 mod ports;
 mod service;
+mod values;
 
 pub use model::{
-    Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
-    ProjectChanges, ProjectId, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId, TaskStatus,
-    check_order,
+    Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteDraft, NoteId, Priority, Project,
+    ProjectChanges, ProjectDraft, ProjectId, ProjectStatus, Task, TaskChanges, TaskDraft,
+    TaskFilter, TaskId, TaskStatus, check_order,
 };
 pub use ports::ProjectRepository;
 pub use service::{ProjectError, ProjectService};
+pub use values::{Description, NoteBody, NoteTitle, ProjectName, TaskTitle};

@@ -1,5 +1,6 @@
 //! Entities and value types of the projects module.
 
+use crate::values::{Description, NoteBody, NoteTitle, ProjectName, TaskTitle};
 use chrono::{DateTime, NaiveDate, Utc};
 use lifeos_kernel::{FieldError, PageRequest, UserId};
 use std::collections::HashSet;
@@ -105,7 +106,23 @@ pub struct Project {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A project to create (appended last).
+/// What a client asks for when creating a project; the service adds the
+/// id, the defaults and the time.
+#[derive(Debug, Clone)]
+pub struct ProjectDraft {
+    /// Name.
+    pub name: ProjectName,
+    /// Description.
+    pub description: Option<Description>,
+    /// Status (default `active`).
+    pub status: Option<ProjectStatus>,
+    /// Color.
+    pub color: Option<Color>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+}
+
+/// A project to store (appended last), built by the service.
 #[derive(Debug, Clone)]
 pub struct NewProject {
     /// Id.
@@ -113,13 +130,13 @@ pub struct NewProject {
     /// Owner.
     pub user: UserId,
     /// Name.
-    pub name: String,
+    pub name: ProjectName,
     /// Description.
-    pub description: Option<String>,
+    pub description: Option<Description>,
     /// Status.
     pub status: ProjectStatus,
     /// Color.
-    pub color: Option<String>,
+    pub color: Option<Color>,
     /// Due date.
     pub due_date: Option<NaiveDate>,
     /// Now.
@@ -130,13 +147,13 @@ pub struct NewProject {
 #[derive(Debug, Clone, Default)]
 pub struct ProjectChanges {
     /// Name.
-    pub name: Option<String>,
+    pub name: Option<ProjectName>,
     /// Description.
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Description>>,
     /// Status.
     pub status: Option<ProjectStatus>,
     /// Color.
-    pub color: Option<Option<String>>,
+    pub color: Option<Option<Color>>,
     /// Due date.
     pub due_date: Option<Option<NaiveDate>>,
 }
@@ -168,7 +185,23 @@ pub struct Task {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A task to create (appended last in its project).
+/// What a client asks for when creating a task; the service adds the id,
+/// the defaults and the time.
+#[derive(Debug, Clone)]
+pub struct TaskDraft {
+    /// Title.
+    pub title: TaskTitle,
+    /// Description.
+    pub description: Option<Description>,
+    /// Status (default `todo`).
+    pub status: Option<TaskStatus>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+}
+
+/// A task to store (appended last in its project), built by the service.
 #[derive(Debug, Clone)]
 pub struct NewTask {
     /// Id.
@@ -178,9 +211,9 @@ pub struct NewTask {
     /// Project.
     pub project_id: ProjectId,
     /// Title.
-    pub title: String,
+    pub title: TaskTitle,
     /// Description.
-    pub description: Option<String>,
+    pub description: Option<Description>,
     /// Status.
     pub status: TaskStatus,
     /// Priority.
@@ -196,9 +229,9 @@ pub struct NewTask {
 #[derive(Debug, Clone, Default)]
 pub struct TaskChanges {
     /// Title.
-    pub title: Option<String>,
+    pub title: Option<TaskTitle>,
     /// Description.
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Description>>,
     /// Status.
     pub status: Option<TaskStatus>,
     /// Priority.
@@ -250,7 +283,16 @@ pub struct Note {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A note to create.
+/// What a client asks for when creating a note.
+#[derive(Debug, Clone)]
+pub struct NoteDraft {
+    /// Title.
+    pub title: NoteTitle,
+    /// Body.
+    pub body: NoteBody,
+}
+
+/// A note to store, built by the service.
 #[derive(Debug, Clone)]
 pub struct NewNote {
     /// Id.
@@ -260,9 +302,9 @@ pub struct NewNote {
     /// Project.
     pub project_id: ProjectId,
     /// Title.
-    pub title: String,
+    pub title: NoteTitle,
     /// Body.
-    pub body: String,
+    pub body: NoteBody,
     /// Now.
     pub now: DateTime<Utc>,
 }
@@ -271,9 +313,9 @@ pub struct NewNote {
 #[derive(Debug, Clone, Default)]
 pub struct NoteChanges {
     /// Title.
-    pub title: Option<String>,
+    pub title: Option<NoteTitle>,
     /// Body.
-    pub body: Option<String>,
+    pub body: Option<NoteBody>,
 }
 
 #[cfg(test)]

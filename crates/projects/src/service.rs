@@ -2,11 +2,12 @@
 //! transaction; this layer owns the error mapping.
 
 use crate::model::{
-    NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Project, ProjectChanges, ProjectId,
-    ProjectStatus, Task, TaskChanges, TaskFilter, TaskId, TaskStatus,
+    NewNote, NewProject, NewTask, Note, NoteChanges, NoteDraft, NoteId, Project, ProjectChanges,
+    ProjectDraft, ProjectId, ProjectStatus, Task, TaskChanges, TaskDraft, TaskFilter, TaskId,
+    TaskStatus,
 };
 use crate::ports::ProjectRepository;
-use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId};
+use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId, new_id};
 use std::sync::Arc;
 
 /// Errors of the projects module.
@@ -66,13 +67,23 @@ impl ProjectService {
         Self { repo, clock }
     }
 
-    /// The clock (for building new entities).
-    #[must_use]
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
-    }
-
-    pub async fn create_project(&self, p: NewProject) -> Result<Project, ProjectError> {
+    /// Creates a project (appended last): a new id, `active` unless a
+    /// status is given.
+    pub async fn create_project(
+        &self,
+        user: UserId,
+        d: ProjectDraft,
+    ) -> Result<Project, ProjectError> {
+        let p = NewProject {
+            id: ProjectId(new_id()),
+            user,
+            name: d.name,
+            description: d.description,
+            status: d.status.unwrap_or(ProjectStatus::Active),
+            color: d.color,
+            due_date: d.due_date,
+            now: self.clock.now(),
+        };
         Ok(self.repo.create_project(p).await?)
     }
 
@@ -117,8 +128,36 @@ impl ProjectService {
             .await??)
     }
 
-    pub async fn create_task(&self, t: NewTask) -> Result<Task, ProjectError> {
-        Ok(self.repo.create_task(t).await?)
+    /// The task a draft makes in `project`: a new id, `todo` unless a
+    /// status is given, `completed_at` now when created done. Shared by
+    /// [`Self::create_task`] and the capture conversion, which stores it in
+    /// its own transaction.
+    #[must_use]
+    pub fn new_task(&self, user: UserId, project: ProjectId, d: TaskDraft) -> NewTask {
+        NewTask {
+            id: TaskId(new_id()),
+            user,
+            project_id: project,
+            title: d.title,
+            description: d.description,
+            status: d.status.unwrap_or(TaskStatus::Todo),
+            priority: d.priority,
+            due_date: d.due_date,
+            now: self.clock.now(),
+        }
+    }
+
+    /// Creates a task, appended last in `project`.
+    pub async fn create_task(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        d: TaskDraft,
+    ) -> Result<Task, ProjectError> {
+        Ok(self
+            .repo
+            .create_task(self.new_task(user, project, d))
+            .await?)
     }
 
     pub async fn list_project_tasks(
@@ -191,7 +230,21 @@ impl ProjectService {
             .await??)
     }
 
-    pub async fn create_note(&self, n: NewNote) -> Result<Note, ProjectError> {
+    /// Creates a note in `project`.
+    pub async fn create_note(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        d: NoteDraft,
+    ) -> Result<Note, ProjectError> {
+        let n = NewNote {
+            id: NoteId(new_id()),
+            user,
+            project_id: project,
+            title: d.title,
+            body: d.body,
+            now: self.clock.now(),
+        };
         Ok(self.repo.create_note(n).await?)
     }
 
@@ -244,7 +297,8 @@ impl ProjectService {
 mod tests {
     use super::*;
     use crate::fake::InMemoryProjects;
-    use lifeos_kernel::{FixedClock, new_id};
+    use crate::{ProjectName, TaskTitle};
+    use lifeos_kernel::FixedClock;
 
     const U: UserId = UserId(uuid::Uuid::nil());
 
@@ -255,36 +309,99 @@ mod tests {
         )
     }
 
-    async fn project(s: &ProjectService, name: &str) -> ProjectId {
-        s.create_project(NewProject {
-            id: ProjectId(new_id()),
-            user: U,
-            name: name.into(),
+    fn draft(name: &str) -> ProjectDraft {
+        ProjectDraft {
+            name: ProjectName::parse(name).unwrap(),
             description: None,
-            status: ProjectStatus::Active,
+            status: None,
             color: None,
             due_date: None,
-            now: s.now(),
-        })
-        .await
-        .unwrap()
-        .id
+        }
     }
 
-    async fn task(s: &ProjectService, p: ProjectId, status: TaskStatus) -> Task {
-        s.create_task(NewTask {
-            id: TaskId(new_id()),
-            user: U,
-            project_id: p,
-            title: "t".into(),
+    fn task_draft(status: Option<TaskStatus>) -> TaskDraft {
+        TaskDraft {
+            title: TaskTitle::parse("t").unwrap(),
             description: None,
             status,
             priority: None,
             due_date: None,
-            now: s.now(),
-        })
-        .await
-        .unwrap()
+        }
+    }
+
+    async fn project(s: &ProjectService, name: &str) -> ProjectId {
+        s.create_project(U, draft(name)).await.unwrap().id
+    }
+
+    async fn task(s: &ProjectService, p: ProjectId, status: TaskStatus) -> Task {
+        s.create_task(U, p, task_draft(Some(status))).await.unwrap()
+    }
+
+    const NOW: &str = "2026-11-24T08:00:00Z";
+
+    #[tokio::test]
+    async fn creating_applies_the_defaults_a_new_id_and_the_clock() {
+        let s = svc();
+        let p = s.create_project(U, draft("Home")).await.unwrap();
+        assert_eq!(p.status, ProjectStatus::Active);
+        assert_eq!(
+            p.created_at,
+            NOW.parse::<chrono::DateTime<chrono::Utc>>().unwrap()
+        );
+        let q = s.create_project(U, draft("Work")).await.unwrap();
+        assert_ne!(p.id, q.id);
+        let t = s.create_task(U, p.id, task_draft(None)).await.unwrap();
+        assert_eq!((t.status, t.completed_at), (TaskStatus::Todo, None));
+        let done = s
+            .create_task(U, p.id, task_draft(Some(TaskStatus::Done)))
+            .await
+            .unwrap();
+        assert_eq!(done.completed_at, Some(NOW.parse().unwrap()));
+        let n = s
+            .create_note(
+                U,
+                p.id,
+                NoteDraft {
+                    title: crate::NoteTitle::parse("n").unwrap(),
+                    body: crate::NoteBody::parse("b").unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(n.project_id, p.id);
+        assert!(matches!(
+            s.create_task(U, ProjectId(new_id()), task_draft(None))
+                .await,
+            Err(ProjectError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
+    async fn deleting_what_is_not_there_is_not_found() {
+        let s = svc();
+        let p = project(&s, "a").await;
+        let t = task(&s, p, TaskStatus::Todo).await;
+        s.delete_task(U, p, t.id).await.unwrap();
+        assert!(matches!(
+            s.delete_task(U, p, t.id).await,
+            Err(ProjectError::NotFound)
+        ));
+        s.delete_project(U, p).await.unwrap();
+        assert!(matches!(
+            s.delete_project(U, p).await,
+            Err(ProjectError::NotFound)
+        ));
+        assert!(matches!(
+            s.get_project(U, p).await,
+            Err(ProjectError::NotFound)
+        ));
+        let other = UserId(uuid::Uuid::from_u128(9));
+        let mine = project(&s, "b").await;
+        assert!(matches!(
+            s.delete_project(other, mine).await,
+            Err(ProjectError::NotFound)
+        ));
+        assert!(s.get_project(U, mine).await.is_ok());
     }
 
     #[tokio::test]

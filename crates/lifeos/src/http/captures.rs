@@ -1,7 +1,5 @@
 //! `/api/v1/captures` (API.md section 6), including the Siri endpoint and
-//! conversion. Conversion is an application-layer use case: it validates
-//! the target with the target module's own rules, then one adapter method
-//! creates the target and marks the capture processed in one transaction.
+//! conversion (the application layer's `ConvertCapture`, called once).
 
 use crate::http::auth::{ApiKeyUser, CurrentUser};
 use crate::http::error::{ApiError, Code, ErrorBody};
@@ -9,19 +7,20 @@ use crate::http::extract::{
     ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, parse_json, read_body,
 };
 use crate::http::journal::EntryResponse;
-use crate::http::projects::{CreateTaskBody, TaskResponse, new_task};
+use crate::http::prefs::UserPrefs;
+use crate::http::projects::TaskResponse;
 use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use lifeos_app::{ConvertError, Converted, EntryTarget, Target, TaskTarget};
 use lifeos_captures::{
-    Capture, CaptureChanges, CaptureError, CaptureId, CaptureStatus, capture_content,
-    capture_source,
+    Capture, CaptureChanges, CaptureContent, CaptureError, CaptureId, CaptureSource, CaptureStatus,
 };
-use lifeos_journal::{Content, EntryId, EntryKind, NewEntry};
-use lifeos_kernel::{FieldError, PageRequest, StoreError, new_id};
-use lifeos_projects::ProjectId;
+use lifeos_journal::EntryKind;
+use lifeos_kernel::{FieldError, PageRequest, StoreError, Uniqueness};
+use lifeos_projects::{Description, Priority, ProjectId, TaskStatus, TaskTitle};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -225,8 +224,8 @@ pub async fn create_capture(
     body: ApiJson<CreateCaptureBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let content = capture_content(&b.content)?;
-    let source = capture_source(b.source.as_deref().unwrap_or("web"))?;
+    let content = CaptureContent::parse(&b.content)?;
+    let source = b.source.as_deref().map(CaptureSource::parse).transpose()?;
     let c = state.captures.capture(user.id(), content, source).await?;
     Ok(HttpResponse::Created().json(CaptureResponse::from(c)))
 }
@@ -278,8 +277,8 @@ pub async fn capture_external(
             .map_err(|_bad| FieldError::new("content", "a text/plain body must be UTF-8"))?;
         (text.to_string(), None)
     };
-    let content = capture_content(&content)?;
-    let source = capture_source(source.as_deref().unwrap_or("api"))?;
+    let content = CaptureContent::parse(&content)?;
+    let source = source.as_deref().map(CaptureSource::parse).transpose()?;
     let mut hasher = Sha256::new();
     hasher.update(if is_json {
         b"json\n" as &[u8]
@@ -288,7 +287,7 @@ pub async fn capture_external(
     });
     hasher.update(&body);
     let hash = hasher.finalize();
-    let (status, receipt) = state
+    let outcome = state
         .captures
         .capture_external(
             user.0,
@@ -297,9 +296,14 @@ pub async fn capture_external(
             key.as_deref().map(|k| (k, &hash[..])),
         )
         .await?;
-    let status = actix_web::http::StatusCode::from_u16(status)
-        .unwrap_or(actix_web::http::StatusCode::CREATED);
-    Ok(HttpResponse::build(status).json(receipt))
+    // A replay answers exactly what the first answer said: same status, and
+    // the same body, serialised from the same receipt.
+    let r = outcome.receipt();
+    Ok(HttpResponse::Created().json(ExternalReceipt {
+        id: r.capture.0,
+        status: CaptureStatus::Inbox.as_str().to_string(),
+        message: r.message.clone(),
+    }))
 }
 
 /// One capture.
@@ -333,10 +337,10 @@ pub async fn patch_capture(
     let b = body.0;
     let c = CaptureChanges {
         content: not_null("content", b.content)?
-            .map(|s| capture_content(&s))
+            .map(|s| CaptureContent::parse(&s))
             .transpose()?,
         source: not_null("source", b.source)?
-            .map(|s| capture_source(&s))
+            .map(|s| CaptureSource::parse(&s))
             .transpose()?,
         status: not_null("status", b.status)?
             .map(|s| CaptureStatus::parse("status", &s))
@@ -361,13 +365,69 @@ pub async fn delete_capture(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn convert_error(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Duplicate(_) => ApiError::new(
-            Code::DuplicateEntry,
-            "The journal already has an entry of that kind for that day (week).",
-        ),
-        other => other.into(),
+impl From<ConvertError> for ApiError {
+    fn from(e: ConvertError) -> Self {
+        match e {
+            ConvertError::Invalid(f) => f.into(),
+            ConvertError::NotFound => Self::not_found(),
+            ConvertError::NotInInbox => Self::new(
+                Code::Conflict,
+                "Only a capture in the inbox can be converted.",
+            ),
+            ConvertError::DuplicateEntry => {
+                StoreError::Duplicate(Uniqueness::JournalEntryPerPeriod).into()
+            }
+            ConvertError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl TryFrom<ConvertBody> for Target {
+    type Error = FieldError;
+
+    fn try_from(b: ConvertBody) -> Result<Self, FieldError> {
+        match b.kind.as_str() {
+            "task" => Ok(Self::Task(TaskTarget {
+                project: ProjectId(
+                    b.project_id
+                        .ok_or_else(|| FieldError::new("project_id", "project_id is required"))?,
+                ),
+                title: b.title.as_deref().map(TaskTitle::parse).transpose()?,
+                description: b
+                    .description
+                    .as_deref()
+                    .map(Description::parse)
+                    .transpose()?,
+                status: b
+                    .status
+                    .as_deref()
+                    .map(|s| TaskStatus::parse("status", s))
+                    .transpose()?,
+                priority: b
+                    .priority
+                    .as_deref()
+                    .map(|p| Priority::parse("priority", p))
+                    .transpose()?,
+                due_date: b.due_date,
+            })),
+            "journal_entry" => Ok(Self::JournalEntry(EntryTarget {
+                kind: b
+                    .entry_type
+                    .as_deref()
+                    .map(|k| EntryKind::parse("entry_type", k))
+                    .transpose()?,
+                entry_date: b.entry_date,
+                content: b.content,
+            })),
+            "event" => Err(FieldError::new(
+                "type",
+                "converting to an event needs the calendar module, which this server does not have yet",
+            )),
+            _ => Err(FieldError::new(
+                "type",
+                "type must be task, journal_entry or event",
+            )),
+        }
     }
 }
 
@@ -381,92 +441,25 @@ fn convert_error(e: StoreError) -> ApiError {
     responses((status = 201, body = ConvertResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn convert_capture(
-    user: CurrentUser,
+    user: UserPrefs,
     id: PathId,
     state: web::Data<AppState>,
     body: ApiJson<ConvertBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
-    let capture_id = CaptureId(id.0);
-    let capture = state.captures.get(user.id(), capture_id).await?;
-    if capture.status != CaptureStatus::Inbox {
-        return Err(ApiError::new(
-            Code::Conflict,
-            "Only a capture in the inbox can be converted.",
-        ));
-    }
-    let now = state.captures.now();
-    match b.kind.as_str() {
-        "task" => {
-            let project = b
-                .project_id
-                .ok_or_else(|| FieldError::new("project_id", "project_id is required"))?;
-            let long = capture.content.chars().count() > 500;
-            let title = b
-                .title
-                .unwrap_or_else(|| capture.content.chars().take(500).collect());
-            let description = b
-                .description
-                .or_else(|| long.then(|| capture.content.clone()));
-            let task = new_task(
-                user.id(),
-                ProjectId(project),
-                CreateTaskBody {
-                    title,
-                    description,
-                    status: b.status,
-                    priority: b.priority,
-                    due_date: b.due_date,
-                },
-                now,
-            )?;
-            let (cap, task) = state
-                .store
-                .convert_capture_to_task(user.id(), capture_id, task, now)
-                .await
-                .map_err(convert_error)?;
-            Ok(HttpResponse::Created().json(json!({
-                "capture": CaptureResponse::from(cap),
-                "target": TaskResponse::from(task),
-            })))
-        }
-        "journal_entry" => {
-            let kind = match b.entry_type.as_deref() {
-                Some(k) => EntryKind::parse("entry_type", k)?,
-                None => EntryKind::MorningPages,
-            };
-            let prefs = state.auth.settings(user.id()).await?.time_prefs();
-            let raw = b
-                .content
-                .unwrap_or_else(|| json!({"body": capture.content}));
-            let content = Content::parse(kind, raw)?;
-            let entry_date = b.entry_date.unwrap_or_else(|| prefs.today(now));
-            let word_count = content.word_count();
-            let entry = NewEntry {
-                id: EntryId(new_id()),
-                user: user.id(),
-                kind,
-                entry_date,
-                period_start: kind.period_of(entry_date, prefs.week_start),
-                content: content.into_value(),
-                word_count,
-                now,
-            };
-            let (cap, entry) = state
-                .store
-                .convert_capture_to_entry(user.id(), capture_id, entry, now)
-                .await
-                .map_err(convert_error)?;
-            Ok(HttpResponse::Created().json(json!({
-                "capture": CaptureResponse::from(cap),
-                "target": EntryResponse::from(entry),
-            })))
-        }
-        "event" => Err(FieldError::new(
-            "type",
-            "converting to an event needs the calendar module, which this server does not have yet",
-        )
-        .into()),
-        _ => Err(FieldError::new("type", "type must be task, journal_entry or event").into()),
-    }
+    let target = Target::try_from(body.0)?;
+    let out = state
+        .convert
+        .run(user.id(), user.prefs, CaptureId(id.0), target)
+        .await?;
+    let body = match out {
+        Converted::Task { capture, task } => json!({
+            "capture": CaptureResponse::from(capture),
+            "target": TaskResponse::from(task),
+        }),
+        Converted::JournalEntry { capture, entry } => json!({
+            "capture": CaptureResponse::from(capture),
+            "target": EntryResponse::from(entry),
+        }),
+    };
+    Ok(HttpResponse::Created().json(body))
 }

@@ -2,19 +2,17 @@
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{
-    ApiJson, ApiQuery, PathId, double_option, not_null, optional_text, path_uuid,
-};
+use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option, not_null, path_uuid};
 use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_kernel::{FieldError, PageRequest, UserId, new_id, trimmed_text};
+use lifeos_kernel::{FieldError, PageRequest};
 use lifeos_projects::{
-    Color, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
-    ProjectChanges, ProjectError, ProjectId, ProjectStatus, Task, TaskChanges, TaskFilter, TaskId,
-    TaskStatus,
+    Color, Description, Note, NoteBody, NoteChanges, NoteDraft, NoteId, NoteTitle, Priority,
+    Project, ProjectChanges, ProjectDraft, ProjectError, ProjectId, ProjectName, ProjectStatus,
+    Task, TaskChanges, TaskDraft, TaskFilter, TaskId, TaskStatus, TaskTitle,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -321,36 +319,30 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
-/// Builds a validated new task (shared with capture conversion).
-///
-/// # Errors
-/// A [`FieldError`] naming the first invalid field.
-pub fn new_task(
-    user: UserId,
-    project: ProjectId,
-    b: CreateTaskBody,
-    now: DateTime<Utc>,
-) -> Result<NewTask, FieldError> {
-    Ok(NewTask {
-        id: TaskId(new_id()),
-        user,
-        project_id: project,
-        title: trimmed_text("title", &b.title, 500)?,
-        description: optional_text("description", b.description, 10_000)?,
-        status: b
-            .status
-            .as_deref()
-            .map(|s| TaskStatus::parse("status", s))
-            .transpose()?
-            .unwrap_or(TaskStatus::Todo),
-        priority: b
-            .priority
-            .as_deref()
-            .map(|p| Priority::parse("priority", p))
-            .transpose()?,
-        due_date: b.due_date,
-        now,
-    })
+impl TryFrom<CreateTaskBody> for TaskDraft {
+    type Error = FieldError;
+
+    fn try_from(b: CreateTaskBody) -> Result<Self, FieldError> {
+        Ok(Self {
+            title: TaskTitle::parse(&b.title)?,
+            description: b
+                .description
+                .as_deref()
+                .map(Description::parse)
+                .transpose()?,
+            status: b
+                .status
+                .as_deref()
+                .map(|s| TaskStatus::parse("status", s))
+                .transpose()?,
+            priority: b
+                .priority
+                .as_deref()
+                .map(|p| Priority::parse("priority", p))
+                .transpose()?,
+            due_date: b.due_date,
+        })
+    }
 }
 
 pub(crate) fn routes(t: &mut RouteTable) {
@@ -443,27 +435,22 @@ pub async fn create_project(
     body: ApiJson<CreateProjectBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let p = NewProject {
-        id: ProjectId(new_id()),
-        user: user.id(),
-        name: trimmed_text("name", &b.name, 200)?,
-        description: optional_text("description", b.description, 10_000)?,
+    let d = ProjectDraft {
+        name: ProjectName::parse(&b.name)?,
+        description: b
+            .description
+            .as_deref()
+            .map(Description::parse)
+            .transpose()?,
         status: b
             .status
             .as_deref()
             .map(|s| ProjectStatus::parse("status", s))
-            .transpose()?
-            .unwrap_or(ProjectStatus::Active),
-        color: b
-            .color
-            .as_deref()
-            .map(Color::parse)
-            .transpose()?
-            .map(Color::into_string),
+            .transpose()?,
+        color: b.color.as_deref().map(Color::parse).transpose()?,
         due_date: b.due_date,
-        now: state.projects.now(),
     };
-    let p = state.projects.create_project(p).await?;
+    let p = state.projects.create_project(user.id(), d).await?;
     Ok(HttpResponse::Created().json(ProjectResponse::from(p)))
 }
 
@@ -521,21 +508,18 @@ pub async fn patch_project(
     let b = body.0;
     let c = ProjectChanges {
         name: not_null("name", b.name)?
-            .map(|n| trimmed_text("name", &n, 200))
+            .map(|n| ProjectName::parse(&n))
             .transpose()?,
         description: b
             .description
-            .map(|d| optional_text("description", d, 10_000))
+            .map(|d| d.as_deref().map(Description::parse).transpose())
             .transpose()?,
         status: not_null("status", b.status)?
             .map(|s| ProjectStatus::parse("status", &s))
             .transpose()?,
         color: b
             .color
-            .map(|c| {
-                c.map(|c| Color::parse(&c).map(Color::into_string))
-                    .transpose()
-            })
+            .map(|c| c.as_deref().map(Color::parse).transpose())
             .transpose()?,
         due_date: b.due_date,
     };
@@ -604,8 +588,11 @@ pub async fn create_task(
     state: web::Data<AppState>,
     body: ApiJson<CreateTaskBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let t = new_task(user.id(), ProjectId(id.0), body.0, state.projects.now())?;
-    let t = state.projects.create_task(t).await?;
+    let d = TaskDraft::try_from(body.0)?;
+    let t = state
+        .projects
+        .create_task(user.id(), ProjectId(id.0), d)
+        .await?;
     Ok(HttpResponse::Created().json(TaskResponse::from(t)))
 }
 
@@ -671,11 +658,11 @@ pub async fn patch_task(
     let b = body.0;
     let c = TaskChanges {
         title: not_null("title", b.title)?
-            .map(|s| trimmed_text("title", &s, 500))
+            .map(|s| TaskTitle::parse(&s))
             .transpose()?,
         description: b
             .description
-            .map(|d| optional_text("description", d, 10_000))
+            .map(|d| d.as_deref().map(Description::parse).transpose())
             .transpose()?,
         status: not_null("status", b.status)?
             .map(|s| TaskStatus::parse("status", &s))
@@ -775,15 +762,14 @@ pub async fn create_note(
     body: ApiJson<CreateNoteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let n = NewNote {
-        id: NoteId(new_id()),
-        user: user.id(),
-        project_id: ProjectId(id.0),
-        title: trimmed_text("title", &b.title, 200)?,
-        body: optional_text("body", Some(b.body), 100_000)?.unwrap_or_default(),
-        now: state.projects.now(),
+    let d = NoteDraft {
+        title: NoteTitle::parse(&b.title)?,
+        body: NoteBody::parse(&b.body)?,
     };
-    let n = state.projects.create_note(n).await?;
+    let n = state
+        .projects
+        .create_note(user.id(), ProjectId(id.0), d)
+        .await?;
     Ok(HttpResponse::Created().json(NoteResponse::from(n)))
 }
 
@@ -821,12 +807,11 @@ pub async fn patch_note(
     let b = body.0;
     let c = NoteChanges {
         title: not_null("title", b.title)?
-            .map(|t| trimmed_text("title", &t, 200))
+            .map(|t| NoteTitle::parse(&t))
             .transpose()?,
         body: not_null("body", b.body)?
-            .map(|t| optional_text("body", Some(t), 100_000))
-            .transpose()?
-            .flatten(),
+            .map(|t| NoteBody::parse(&t))
+            .transpose()?,
     };
     let n = state.projects.update_note(user.id(), p, n, c).await?;
     Ok(HttpResponse::Ok().json(NoteResponse::from(n)))
