@@ -6,9 +6,10 @@ use base64::Engine;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The database Life OS keeps its data in, inside the managed cluster.
 pub const DATABASE: &str = "lifeos";
@@ -29,8 +30,9 @@ impl ManagedDb {
     pub async fn start(data_dir: &Path) -> Result<(Self, String), String> {
         let bins = Binaries::find().map_err(|e| e.to_string())?;
         create_data_dir(data_dir)?;
-        let cluster = Cluster::new(bins, data_dir.join("postgres"), ClusterOptions::default())
-            .map_err(|e| e.to_string())?;
+        let root = cluster_root(data_dir)?;
+        let cluster =
+            Cluster::new(bins, root, ClusterOptions::default()).map_err(|e| e.to_string())?;
         let was_running = cluster.is_running();
         let c2 = cluster;
         let cluster = tokio::task::spawn_blocking(move || c2.start().map(|()| c2))
@@ -68,6 +70,50 @@ impl ManagedDb {
             Ok(())
         }
     }
+}
+
+/// Where root keeps clusters that `postgres` could not reach in the data
+/// folder (see [`cluster_root`]).
+pub const SHARED_CLUSTERS: &str = "/var/lib/lifeos";
+
+/// The file in the data folder that names the cluster's folder when it is
+/// kept outside (for the operator, and for backups).
+pub const LOCATION_FILE: &str = "postgres.location";
+
+/// The cluster's folder: `<data>/postgres`, unless this process is root and
+/// the `postgres` user cannot enter the data folder (a clone under root's
+/// 0700 home). Then the cluster lives in `/var/lib/lifeos/<hash of the data
+/// folder's path>`, owned by `postgres`, and `<data>/postgres.location` says
+/// where: the user's folders keep their permissions.
+fn cluster_root(data_dir: &Path) -> Result<PathBuf, String> {
+    let inside = data_dir.join("postgres");
+    if lifeos_localpg::postgres_can_reach(data_dir) {
+        return Ok(inside);
+    }
+    let canonical = data_dir
+        .canonicalize()
+        .map_err(|e| format!("resolving {}: {e}", data_dir.display()))?;
+    let digest = Sha256::digest(canonical.as_os_str().as_encoded_bytes());
+    let outside = Path::new(SHARED_CLUSTERS).join(&hex::encode(digest)[..16]);
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o711)
+        .create(SHARED_CLUSTERS)
+        .map_err(|e| format!("creating {SHARED_CLUSTERS}: {e}"))?;
+    let note = format!(
+        "{}\n# The PostgreSQL cluster of this data folder lives there, because the \
+         `postgres` user cannot enter {} (a parent folder is private).\n",
+        outside.display(),
+        canonical.display()
+    );
+    std::fs::write(data_dir.join(LOCATION_FILE), note)
+        .map_err(|e| format!("writing {LOCATION_FILE}: {e}"))?;
+    tracing::info!(
+        cluster = %outside.display(),
+        data = %canonical.display(),
+        "the postgres user cannot enter the data folder; the local PostgreSQL lives outside it"
+    );
+    Ok(outside)
 }
 
 fn create_data_dir(dir: &Path) -> Result<(), String> {

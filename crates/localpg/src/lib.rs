@@ -196,6 +196,43 @@ fn postgres_user() -> Option<RunAs> {
     })
 }
 
+/// Whether the server, as this process would run it, can enter `path`: always
+/// when not root (it runs as us); as root it runs as `postgres`, which needs
+/// the search (`x`) permission on `path` and on every folder above it (owner,
+/// group or other bits, whichever apply to `postgres`). A folder under
+/// root's home (mode 0700 on Debian) fails this.
+#[must_use]
+pub fn postgres_can_reach(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if !is_root() {
+        return true;
+    }
+    let Some(pg) = postgres_user() else {
+        return false;
+    };
+    let Ok(path) = path.canonicalize() else {
+        return false;
+    };
+    path.ancestors().all(|dir| {
+        fs::metadata(dir).is_ok_and(|m| {
+            let bit = if m.uid() == pg.uid {
+                0o100
+            } else if m.gid() == pg.gid {
+                0o010
+            } else {
+                0o001
+            };
+            m.mode() & bit != 0
+        })
+    })
+}
+
+/// Whether this process runs as root (PostgreSQL then runs as `postgres`).
+#[must_use]
+pub fn running_as_root() -> bool {
+    is_root()
+}
+
 fn is_root() -> bool {
     // The effective uid from /proc keeps this crate free of `unsafe` (libc's
     // `geteuid` is an unsafe extern fn).

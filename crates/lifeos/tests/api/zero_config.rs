@@ -213,3 +213,42 @@ fn wrong_usage_prints_help_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage"));
 }
+
+/// A clone in a private folder (root's home is 0700 on Debian): as root,
+/// PostgreSQL runs as `postgres`, which cannot enter it. The server still
+/// starts, keeps the cluster where `postgres` can reach it, says where, and
+/// leaves the folder's permissions alone.
+#[tokio::test]
+async fn serve_starts_from_a_private_folder_without_loosening_it() {
+    let tmp = tempfile::Builder::new()
+        .prefix("lifeos-private-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let port = free_port();
+    let mut server = lifeos(&home, port).spawn().unwrap();
+    wait_ready(port, &mut server, &home).await;
+    signal(server.id(), "-TERM");
+    assert!(wait_exit(&mut server).success());
+    for dir in [tmp.path(), home.as_path()] {
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{} was loosened", dir.display());
+    }
+    let location = home.join("data").join(lifeos::managed::LOCATION_FILE);
+    if lifeos_localpg::running_as_root() {
+        let text = std::fs::read_to_string(&location).expect("the location is written down");
+        let cluster = std::path::PathBuf::from(text.lines().next().unwrap());
+        assert!(
+            cluster.starts_with(lifeos::managed::SHARED_CLUSTERS),
+            "{text}"
+        );
+        assert!(cluster.join("pgdata/PG_VERSION").exists());
+        std::fs::remove_dir_all(cluster).unwrap();
+    } else {
+        assert!(!location.exists(), "the cluster stays in the data folder");
+        assert!(home.join("data/postgres/pgdata/PG_VERSION").exists());
+    }
+}
