@@ -1,51 +1,21 @@
 //! Capture entities and value rules.
 
 use chrono::{DateTime, Utc};
-use lifeos_kernel::FieldError;
 use uuid::Uuid;
 
 /// Capture id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CaptureId(pub Uuid);
 
-/// Where a capture is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaptureStatus {
-    /// Waiting to be processed.
-    Inbox,
-    /// Dealt with (converted or by hand).
-    Processed,
-    /// Put away.
-    Archived,
-}
+lifeos_kernel::wire_enum!(
+    /// Where a capture is.
+    CaptureStatus { /// Waiting to be processed.
+        Inbox = "inbox", /// Dealt with (converted or by hand).
+        Processed = "processed", /// Put away.
+        Archived = "archived" }
+);
 
 impl CaptureStatus {
-    /// Wire name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Inbox => "inbox",
-            Self::Processed => "processed",
-            Self::Archived => "archived",
-        }
-    }
-
-    /// Parses the wire name.
-    ///
-    /// # Errors
-    /// A [`FieldError`] on `field`.
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s {
-            "inbox" => Ok(Self::Inbox),
-            "processed" => Ok(Self::Processed),
-            "archived" => Ok(Self::Archived),
-            _ => Err(FieldError::new(
-                field,
-                format!("{field} must be inbox, processed or archived"),
-            )),
-        }
-    }
-
     /// `processed_at` after moving to `self`: set when leaving the inbox
     /// (kept if it had already left), cleared when returning to it.
     #[must_use]
@@ -61,39 +31,13 @@ impl CaptureStatus {
     }
 }
 
-/// What a capture was converted into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetKind {
-    /// A project task.
-    Task,
-    /// A journal entry.
-    JournalEntry,
-    /// A calendar event.
-    Event,
-}
-
-impl TargetKind {
-    /// Wire name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Task => "task",
-            Self::JournalEntry => "journal_entry",
-            Self::Event => "event",
-        }
-    }
-
-    /// Parses the wire name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "task" => Some(Self::Task),
-            "journal_entry" => Some(Self::JournalEntry),
-            "event" => Some(Self::Event),
-            _ => None,
-        }
-    }
-}
+lifeos_kernel::wire_enum!(
+    /// What a capture was converted into.
+    TargetKind { /// A project task.
+        Task = "task", /// A journal entry.
+        JournalEntry = "journal_entry", /// A calendar event.
+        Event = "event" }
+);
 
 /// A capture.
 #[derive(Debug, Clone, PartialEq, Eq)]

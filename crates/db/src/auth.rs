@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct UserRow {
     id: Uuid,
     username: String,
@@ -38,6 +39,7 @@ impl UserRow {
 }
 
 #[derive(QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct UpsertedUser {
     #[diesel(sql_type = SqlUuid)]
     id: Uuid,
@@ -354,6 +356,7 @@ impl SessionRepository for PgStore {
 }
 
 #[derive(QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct FailureRow {
     #[diesel(sql_type = Timestamptz)]
     window_start: DateTime<Utc>,
@@ -451,6 +454,7 @@ fn api_key_from(t: ApiKeyTuple) -> ApiKey {
 }
 
 #[derive(QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct KeyOwner {
     #[diesel(sql_type = SqlUuid)]
     user_id: Uuid,

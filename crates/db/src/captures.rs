@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = cp)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct CaptureRow {
     id: Uuid,
     content: String,
@@ -42,7 +43,7 @@ impl CaptureRow {
             .map_err(|_e| bad("status", &self.status))?;
         let converted_to = match (self.converted_type, self.converted_id) {
             (Some(t), Some(id)) => Some((
-                TargetKind::parse(&t).ok_or_else(|| bad("converted_type", &t))?,
+                TargetKind::parse("converted_type", &t).map_err(|_e| bad("converted_type", &t))?,
                 id,
             )),
             _ => None,

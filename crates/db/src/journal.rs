@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = je)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct EntryRow {
     id: Uuid,
     entry_type: String,
@@ -262,6 +263,7 @@ impl EntryRepository for PgStore {
 }
 
 #[derive(QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct IslandRow {
     #[diesel(sql_type = Text)]
     entry_type: String,

@@ -26,6 +26,7 @@ fn bad(what: &str, v: &str) -> DieselError {
 }
 
 #[derive(QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct ProjectRow {
     #[diesel(sql_type = SqlUuid)]
     id: Uuid,
@@ -102,6 +103,7 @@ async fn load_projects(
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = tk)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct TaskRow {
     id: Uuid,
     project_id: Uuid,
@@ -145,6 +147,7 @@ fn tasks(rows: Vec<TaskRow>) -> Result<Vec<Task>, DieselError> {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = pn)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct NoteRow {
     id: Uuid,
     project_id: Uuid,

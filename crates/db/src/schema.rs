@@ -1,39 +1,9 @@
-//! Diesel table definitions, written to match `migrations/`. Every query of
-//! the adapter runs in the HTTP tests against the migrated database, so a
-//! mismatch fails them.
-#![expect(missing_docs, reason = "generated-style table definitions")]
+// @generated automatically by Diesel CLI.
 
-diesel::table! {
-    users (id) {
-        id -> Uuid,
-        username -> Text,
-        password_hash -> Text,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    user_settings (user_id) {
-        user_id -> Uuid,
-        timezone -> Text,
-        week_start -> Text,
-        weight_unit -> Text,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    refresh_tokens (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        family_id -> Uuid,
-        token_hash -> Bytea,
-        created_at -> Timestamptz,
-        expires_at -> Timestamptz,
-        retired_at -> Nullable<Timestamptz>,
-        revoked_at -> Nullable<Timestamptz>,
-    }
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
 }
 
 diesel::table! {
@@ -50,27 +20,49 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (username, client_addr) {
-        username -> Text,
-        client_addr -> Text,
-        window_start -> Timestamptz,
-        failures -> Int4,
+    captures (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        content -> Text,
+        source -> Text,
+        status -> Text,
+        converted_type -> Nullable<Text>,
+        converted_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
     }
 }
 
-diesel::joinable!(user_settings -> users (user_id));
-diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(api_keys -> users (user_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    user_settings,
-    refresh_tokens,
-    api_keys,
-    login_failures
-);
+diesel::table! {
+    exercises (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        category -> Text,
+        muscle_groups -> Array<Nullable<Text>>,
+        equipment -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        archived -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
 
 diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        created_at -> Timestamptz,
+        capture_id -> Uuid,
+        message -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     journal_entries (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -81,11 +73,66 @@ diesel::table! {
         word_count -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
     }
 }
 
-diesel::joinable!(journal_entries -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(journal_entries, users);
+diesel::table! {
+    journal_runs (user_id, entry_type, first_day) {
+        user_id -> Uuid,
+        entry_type -> Text,
+        first_day -> Date,
+        last_day -> Date,
+    }
+}
+
+diesel::table! {
+    login_failures (username, client_addr) {
+        username -> Text,
+        client_addr -> Text,
+        window_start -> Timestamptz,
+        failures -> Int4,
+    }
+}
+
+diesel::table! {
+    program_exercises (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        program_id -> Uuid,
+        exercise_id -> Uuid,
+        position -> Int4,
+        target_sets -> Nullable<Int4>,
+        target_reps -> Nullable<Int4>,
+        target_weight -> Nullable<Float8>,
+        rest_seconds -> Nullable<Int4>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    programs (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        archived -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    project_notes (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        project_id -> Uuid,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
 
 diesel::table! {
     projects (id) {
@@ -99,6 +146,19 @@ diesel::table! {
         position -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        family_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        retired_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -120,99 +180,20 @@ diesel::table! {
 }
 
 diesel::table! {
-    project_notes (id) {
-        id -> Uuid,
+    user_settings (user_id) {
         user_id -> Uuid,
-        project_id -> Uuid,
-        title -> Text,
-        body -> Text,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::joinable!(tasks -> projects (project_id));
-diesel::allow_tables_to_appear_in_same_query!(projects, tasks, project_notes, users);
-
-diesel::table! {
-    captures (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        content -> Text,
-        source -> Text,
-        status -> Text,
-        converted_type -> Nullable<Text>,
-        converted_id -> Nullable<Uuid>,
-        created_at -> Timestamptz,
-        processed_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    idempotency_keys (user_id, key) {
-        user_id -> Uuid,
-        key -> Text,
-        request_hash -> Bytea,
-        created_at -> Timestamptz,
-        capture_id -> Uuid,
-        message -> Text,
-    }
-}
-
-diesel::table! {
-    exercises (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        name -> Text,
-        category -> Text,
-        muscle_groups -> Array<Text>,
-        equipment -> Nullable<Text>,
-        notes -> Nullable<Text>,
-        archived -> Bool,
-        created_at -> Timestamptz,
+        timezone -> Text,
+        week_start -> Text,
+        weight_unit -> Text,
         updated_at -> Timestamptz,
     }
 }
 
 diesel::table! {
-    programs (id) {
+    users (id) {
         id -> Uuid,
-        user_id -> Uuid,
-        name -> Text,
-        description -> Nullable<Text>,
-        archived -> Bool,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    program_exercises (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        program_id -> Uuid,
-        exercise_id -> Uuid,
-        position -> Int4,
-        target_sets -> Nullable<Int4>,
-        target_reps -> Nullable<Int4>,
-        target_weight -> Nullable<Float8>,
-        rest_seconds -> Nullable<Int4>,
-        notes -> Nullable<Text>,
-    }
-}
-
-diesel::joinable!(program_exercises -> exercises (exercise_id));
-diesel::allow_tables_to_appear_in_same_query!(program_exercises, exercises, programs);
-
-diesel::table! {
-    workout_sessions (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        program_id -> Nullable<Uuid>,
-        name -> Text,
-        started_at -> Timestamptz,
-        ended_at -> Nullable<Timestamptz>,
-        notes -> Nullable<Text>,
+        username -> Text,
+        password_hash -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -233,5 +214,53 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(workout_logs -> exercises (exercise_id));
-diesel::allow_tables_to_appear_in_same_query!(workout_logs, exercises, workout_sessions);
+diesel::table! {
+    workout_sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        program_id -> Nullable<Uuid>,
+        name -> Text,
+        started_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(captures -> users (user_id));
+diesel::joinable!(exercises -> users (user_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(journal_entries -> users (user_id));
+diesel::joinable!(journal_runs -> users (user_id));
+diesel::joinable!(program_exercises -> users (user_id));
+diesel::joinable!(programs -> users (user_id));
+diesel::joinable!(project_notes -> users (user_id));
+diesel::joinable!(projects -> users (user_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(tasks -> users (user_id));
+diesel::joinable!(user_settings -> users (user_id));
+diesel::joinable!(workout_logs -> users (user_id));
+diesel::joinable!(workout_sessions -> programs (program_id));
+diesel::joinable!(workout_sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
+    captures,
+    exercises,
+    idempotency_keys,
+    journal_entries,
+    journal_runs,
+    login_failures,
+    program_exercises,
+    programs,
+    project_notes,
+    projects,
+    refresh_tokens,
+    tasks,
+    user_settings,
+    users,
+    workout_logs,
+    workout_sessions,
+);

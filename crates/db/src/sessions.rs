@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = ws)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct SessionRow {
     id: Uuid,
     program_id: Option<Uuid>,
@@ -420,6 +421,7 @@ impl SessionRepository for PgStore {
 }
 
 #[derive(diesel::QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct RecordRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     kind: String,

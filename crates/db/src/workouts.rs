@@ -18,11 +18,14 @@ use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = ex)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct ExerciseRow {
     id: Uuid,
     name: String,
     category: String,
-    muscle_groups: Vec<String>,
+    // PostgreSQL array elements are always nullable; the adapter never
+    // writes a NULL element (a NULL would be dropped on read).
+    muscle_groups: Vec<Option<String>>,
     equipment: Option<String>,
     notes: Option<String>,
     archived: bool,
@@ -37,7 +40,7 @@ impl ExerciseRow {
             category: Category::parse("category", &self.category)
                 .map_err(|_e| StoreError::internal(format!("stored category {}", self.category)))?,
             name: self.name,
-            muscle_groups: self.muscle_groups,
+            muscle_groups: self.muscle_groups.into_iter().flatten().collect(),
             equipment: self.equipment,
             notes: self.notes,
             archived: self.archived,
@@ -193,6 +196,7 @@ impl ExerciseRepository for PgStore {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = pg)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
 struct ProgramRow {
     id: Uuid,
     name: String,

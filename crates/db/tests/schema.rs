@@ -68,3 +68,42 @@ async fn every_constraint_and_index_is_named_by_convention() {
         "constraints not named pk_/fk_/uq_/ck_/ex_: {bad:?}"
     );
 }
+
+/// Every migration goes down and up again: `down.sql` undoes `up.sql`
+/// exactly enough for `up.sql` to run again, and the schema after the
+/// round trip is the schema before it (tables, columns, types, constraints).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_migration_runs_up_down_and_up_again() {
+    use diesel_async::AsyncMigrationHarness;
+    use diesel_migrations::MigrationHarness;
+    let db = TestDb::new().await;
+    let shape = "SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable AS name \
+                 FROM information_schema.columns WHERE table_schema = 'public' \
+                 UNION ALL SELECT conrelid::regclass || '.' || conname || ':' || pg_get_constraintdef(oid) \
+                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace \
+                 UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1";
+    let before = names(&db, shape).await;
+    let conn = AsyncPgConnection::establish(db.url()).await.unwrap();
+    let mut harness = AsyncMigrationHarness::new(conn);
+    let reverted: Vec<String> = harness
+        .revert_all_migrations(lifeos_db::MIGRATIONS)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(reverted.len() >= 9, "{reverted:?}");
+    let emptied = names(
+        &db,
+        "SELECT table_name AS name FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+    )
+    .await;
+    assert!(emptied.is_empty(), "down left tables behind: {emptied:?}");
+    let applied = harness
+        .run_pending_migrations(lifeos_db::MIGRATIONS)
+        .unwrap()
+        .len();
+    assert_eq!(applied, reverted.len());
+    drop(harness);
+    assert_eq!(names(&db, shape).await, before);
+}

@@ -142,7 +142,7 @@ impl EntryRepository for InMemoryEntries {
     ) -> Result<Vec<(EntryKind, Island)>, StoreError> {
         let rows = self.rows();
         let mut out = Vec::new();
-        for kind in EntryKind::ALL {
+        for &kind in EntryKind::ALL {
             let mut periods: Vec<NaiveDate> = rows
                 .iter()
                 .filter(|r| r.user == user && r.entry.kind == kind)

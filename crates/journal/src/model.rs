@@ -9,51 +9,15 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EntryId(pub Uuid);
 
-/// The three kinds of entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EntryKind {
-    /// Free writing, once a day.
-    MorningPages,
-    /// Evening questions, once a day.
-    DailyReflection,
-    /// Review, once a week (the user's week).
-    WeeklyReview,
-}
+lifeos_kernel::wire_enum!(
+    /// The three kinds of entry.
+    EntryKind { /// Free writing, once a day.
+        MorningPages = "morning_pages", /// Evening questions, once a day.
+        DailyReflection = "daily_reflection", /// Review, once a week (the user's week).
+        WeeklyReview = "weekly_review" }
+);
 
 impl EntryKind {
-    /// Every kind.
-    pub const ALL: [Self; 3] = [
-        Self::MorningPages,
-        Self::DailyReflection,
-        Self::WeeklyReview,
-    ];
-
-    /// Wire name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::MorningPages => "morning_pages",
-            Self::DailyReflection => "daily_reflection",
-            Self::WeeklyReview => "weekly_review",
-        }
-    }
-
-    /// Parses the wire name.
-    ///
-    /// # Errors
-    /// A [`FieldError`] on `field` for an unknown kind.
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s {
-            "morning_pages" => Ok(Self::MorningPages),
-            "daily_reflection" => Ok(Self::DailyReflection),
-            "weekly_review" => Ok(Self::WeeklyReview),
-            _ => Err(FieldError::new(
-                field,
-                format!("{field} must be morning_pages, daily_reflection or weekly_review"),
-            )),
-        }
-    }
-
     /// The content fields that must be non-empty strings.
     #[must_use]
     pub fn required_fields(self) -> &'static [&'static str] {

@@ -210,7 +210,7 @@ impl JournalService {
             .map_err(JournalError::Store)?;
         let mut today_flags = [(EntryKind::MorningPages, false); 3];
         let mut streaks = [(EntryKind::MorningPages, Streak::default()); 3];
-        for (i, kind) in EntryKind::ALL.into_iter().enumerate() {
+        for (i, &kind) in EntryKind::ALL.iter().enumerate() {
             let runs: Vec<Island> = all
                 .iter()
                 .filter(|(k, _)| *k == kind)

@@ -1,5 +1,6 @@
 //! Exercise entities and value rules.
 
+use crate::values::{Equipment, ExerciseName, Notes};
 use chrono::{DateTime, Utc};
 use lifeos_kernel::{FieldError, PageRequest, UserId, trimmed_text};
 use uuid::Uuid;
@@ -8,56 +9,14 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExerciseId(pub Uuid);
 
-/// Exercise category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Category {
-    /// Weights.
-    Strength,
-    /// Endurance.
-    Cardio,
-    /// Flexibility.
-    Mobility,
-    /// Anything else.
-    Other,
-}
-
-impl Category {
-    /// Wire name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Strength => "strength",
-            Self::Cardio => "cardio",
-            Self::Mobility => "mobility",
-            Self::Other => "other",
-        }
-    }
-
-    /// Parses the wire name.
-    ///
-    /// # Errors
-    /// A [`FieldError`] on `field`.
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s {
-            "strength" => Ok(Self::Strength),
-            "cardio" => Ok(Self::Cardio),
-            "mobility" => Ok(Self::Mobility),
-            "other" => Ok(Self::Other),
-            _ => Err(FieldError::new(
-                field,
-                format!("{field} must be strength, cardio, mobility or other"),
-            )),
-        }
-    }
-}
-
-/// An exercise name: trimmed, 1 to 100 characters.
-///
-/// # Errors
-/// A [`FieldError`] on `name`.
-pub fn exercise_name(raw: &str) -> Result<String, FieldError> {
-    trimmed_text("name", raw, 100)
-}
+lifeos_kernel::wire_enum!(
+    /// Exercise category.
+    Category { /// Weights.
+        Strength = "strength", /// Endurance.
+        Cardio = "cardio", /// Flexibility.
+        Mobility = "mobility", /// Anything else.
+        Other = "other" }
+);
 
 /// Muscle groups: each trimmed, 1 to 50 characters; at most 20; repeats
 /// (case-insensitive) are dropped, order kept.
@@ -104,7 +63,25 @@ pub struct Exercise {
     pub updated_at: DateTime<Utc>,
 }
 
-/// An exercise to create.
+/// What a client asks for when creating an exercise; the service adds the
+/// id, the default category (`other`) and the times.
+#[derive(Debug, Clone)]
+pub struct ExerciseDraft {
+    /// Name.
+    pub name: ExerciseName,
+    /// Category (default `other`).
+    pub category: Option<Category>,
+    /// Muscle groups (checked by [`muscle_groups`]).
+    pub muscle_groups: Vec<String>,
+    /// Equipment.
+    pub equipment: Option<Equipment>,
+    /// Notes.
+    pub notes: Option<Notes>,
+    /// Archived.
+    pub archived: bool,
+}
+
+/// An exercise to store, built by the service.
 #[derive(Debug, Clone)]
 pub struct NewExercise {
     /// Owner.
@@ -163,9 +140,11 @@ mod tests {
 
     #[test]
     fn names_and_muscle_groups_are_checked() {
-        assert_eq!(exercise_name("  Back Squat ").unwrap(), "Back Squat");
-        assert_eq!(exercise_name("").unwrap_err().field, "name");
-        assert_eq!(exercise_name(&"x".repeat(101)).unwrap_err().field, "name");
+        assert_eq!(
+            ExerciseName::parse("  Back Squat ").unwrap().as_str(),
+            "Back Squat"
+        );
+        assert_eq!(ExerciseName::parse("").unwrap_err().field, "name");
         assert_eq!(
             muscle_groups(vec!["Quads".into(), " quads".into(), "Glutes".into()]).unwrap(),
             vec!["Quads", "Glutes"]

@@ -118,6 +118,17 @@ pub struct NewProgram {
     pub now: DateTime<Utc>,
 }
 
+/// What a client asks for when creating a program.
+#[derive(Debug, Clone)]
+pub struct ProgramDraft {
+    /// Name.
+    pub name: crate::WorkoutName,
+    /// Description.
+    pub description: Option<crate::Notes>,
+    /// Archived.
+    pub archived: bool,
+}
+
 /// Changes to a program.
 #[derive(Debug, Clone, Default)]
 pub struct ProgramChanges {

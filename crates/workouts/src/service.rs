@@ -1,12 +1,17 @@
 //! Workout use cases.
 
-use crate::model::{Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise};
+use crate::model::{
+    Category, Exercise, ExerciseChanges, ExerciseDraft, ExerciseFilter, ExerciseId, NewExercise,
+    muscle_groups,
+};
 use crate::ports::ExerciseRepository;
 use crate::programs::{
-    ListRefusal, NewProgram, Program, ProgramChanges, ProgramId, ProgramItem, ProgramRepository,
+    ListRefusal, NewProgram, Program, ProgramChanges, ProgramDraft, ProgramId, ProgramItem,
+    ProgramRepository,
 };
+use crate::values::{Equipment, Notes};
 use lifeos_kernel::{
-    Clock, Conflict, FieldError, Page, PageRequest, StoreError, Uniqueness, UserId,
+    Clock, Conflict, FieldError, Page, PageRequest, StoreError, Uniqueness, UserId, new_id,
 };
 
 /// What keeps an exercise from being deleted.
@@ -82,7 +87,19 @@ impl WorkoutService {
     ///
     /// # Errors
     /// Storage errors.
-    pub async fn create_program(&self, p: NewProgram) -> Result<Program, WorkoutError> {
+    pub async fn create_program(
+        &self,
+        user: UserId,
+        d: ProgramDraft,
+    ) -> Result<Program, WorkoutError> {
+        let p = NewProgram {
+            id: ProgramId(new_id()),
+            user,
+            name: d.name.into_string(),
+            description: d.description.map(Notes::into_string),
+            archived: d.archived,
+            now: self.clock.now(),
+        };
         Ok(self.programs.create_program(p).await?)
     }
 
@@ -166,17 +183,32 @@ impl WorkoutService {
         }
     }
 
-    /// Now.
-    #[must_use]
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
-    }
-
-    /// Creates an exercise.
+    /// Creates an exercise: a new id, category `other` unless given,
+    /// muscle groups checked and deduplicated.
     ///
     /// # Errors
+    /// [`WorkoutError::Invalid`] for bad muscle groups;
     /// [`WorkoutError::DuplicateName`].
-    pub async fn create_exercise(&self, e: NewExercise) -> Result<Exercise, WorkoutError> {
+    pub async fn create_exercise(
+        &self,
+        user: UserId,
+        d: ExerciseDraft,
+    ) -> Result<Exercise, WorkoutError> {
+        let now = self.clock.now();
+        let e = NewExercise {
+            user,
+            exercise: Exercise {
+                id: ExerciseId(new_id()),
+                name: d.name.into_string(),
+                category: d.category.unwrap_or(Category::Other),
+                muscle_groups: muscle_groups(d.muscle_groups)?,
+                equipment: d.equipment.map(Equipment::into_string),
+                notes: d.notes.map(Notes::into_string),
+                archived: d.archived,
+                created_at: now,
+                updated_at: now,
+            },
+        };
         Ok(self.exercises.create_exercise(e).await?)
     }
 
@@ -242,7 +274,7 @@ mod tests {
     use super::*;
     use crate::fake::InMemoryExercises;
     use crate::model::Category;
-    use crate::programs::{NewProgram, ProgramId, ProgramItem};
+    use crate::programs::{ProgramId, ProgramItem};
     use lifeos_kernel::{FixedClock, new_id};
 
     const U: UserId = UserId(uuid::Uuid::nil());
@@ -256,33 +288,58 @@ mod tests {
         )
     }
 
-    fn new(name: &str) -> NewExercise {
-        let now = "2026-11-24T08:00:00Z".parse().unwrap();
-        NewExercise {
-            user: U,
-            exercise: Exercise {
-                id: ExerciseId(new_id()),
-                name: name.into(),
-                category: Category::Strength,
-                muscle_groups: vec![],
-                equipment: None,
-                notes: None,
-                archived: false,
-                created_at: now,
-                updated_at: now,
-            },
+    fn new(name: &str) -> ExerciseDraft {
+        ExerciseDraft {
+            name: crate::ExerciseName::parse(name).unwrap(),
+            category: Some(Category::Strength),
+            muscle_groups: vec![],
+            equipment: None,
+            notes: None,
+            archived: false,
         }
+    }
+
+    #[tokio::test]
+    async fn creating_an_exercise_applies_the_defaults_and_checks_muscle_groups() {
+        let s = svc();
+        let mut d = new("Row");
+        d.category = None;
+        d.muscle_groups = vec!["Back".into(), " back".into()];
+        let e = s.create_exercise(U, d).await.unwrap();
+        assert_eq!(e.category, Category::Other);
+        assert_eq!(e.muscle_groups, vec!["Back"]);
+        assert_eq!(
+            e.created_at,
+            "2026-11-24T08:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
+        );
+        let mut bad = new("Curl");
+        bad.muscle_groups = vec![" ".into()];
+        assert!(matches!(
+            s.create_exercise(U, bad).await,
+            Err(WorkoutError::Invalid(f)) if f.field == "muscle_groups[0]"
+        ));
+        assert!(matches!(
+            s.get_exercise(U, ExerciseId(new_id())).await,
+            Err(WorkoutError::NotFound)
+        ));
+        s.delete_exercise(U, e.id).await.unwrap();
+        assert!(matches!(
+            s.delete_exercise(U, e.id).await,
+            Err(WorkoutError::NotFound)
+        ));
     }
 
     #[tokio::test]
     async fn names_are_unique_per_user_case_insensitively() {
         let s = svc();
-        s.create_exercise(new("Bench Press")).await.unwrap();
+        s.create_exercise(U, new("Bench Press")).await.unwrap();
         assert!(matches!(
-            s.create_exercise(new("bench press")).await,
+            s.create_exercise(U, new("bench press")).await,
             Err(WorkoutError::DuplicateName)
         ));
-        let other = s.create_exercise(new("Squat")).await.unwrap();
+        let other = s.create_exercise(U, new("Squat")).await.unwrap();
         assert!(matches!(
             s.update_exercise(
                 U,
@@ -295,26 +352,29 @@ mod tests {
             .await,
             Err(WorkoutError::DuplicateName)
         ));
-        let mut theirs = new("Bench Press");
-        theirs.user = UserId(uuid::Uuid::from_u128(9));
-        assert!(s.create_exercise(theirs).await.is_ok());
+        let theirs = UserId(uuid::Uuid::from_u128(9));
+        assert!(s.create_exercise(theirs, new("Bench Press")).await.is_ok());
     }
 
     #[tokio::test]
     async fn a_program_list_takes_only_the_users_exercises() {
         let s = svc();
-        let squat = s.create_exercise(new("Squat")).await.unwrap();
+        let squat = s.create_exercise(U, new("Squat")).await.unwrap();
         let p = s
-            .create_program(NewProgram {
-                id: ProgramId(new_id()),
-                user: U,
-                name: "5x5".into(),
-                description: None,
-                archived: false,
-                now: s.now(),
-            })
+            .create_program(
+                U,
+                ProgramDraft {
+                    name: crate::WorkoutName::parse("5x5").unwrap(),
+                    description: None,
+                    archived: false,
+                },
+            )
             .await
             .unwrap();
+        assert!(matches!(
+            s.get_program(U, ProgramId(new_id())).await,
+            Err(WorkoutError::NotFound)
+        ));
         let item = |e: ExerciseId| ProgramItem {
             exercise_id: e,
             target_sets: Some(5),
@@ -338,8 +398,8 @@ mod tests {
     #[tokio::test]
     async fn archived_exercises_can_be_filtered() {
         let s = svc();
-        let a = s.create_exercise(new("A")).await.unwrap();
-        s.create_exercise(new("B")).await.unwrap();
+        let a = s.create_exercise(U, new("A")).await.unwrap();
+        s.create_exercise(U, new("B")).await.unwrap();
         s.update_exercise(
             U,
             a.id,

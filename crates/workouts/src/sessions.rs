@@ -84,6 +84,34 @@ pub struct NewSession {
     pub now: DateTime<Utc>,
 }
 
+/// What a client asks for when starting a session.
+#[derive(Debug, Clone, Default)]
+pub struct SessionDraft {
+    /// Program (must be the user's).
+    pub program_id: Option<ProgramId>,
+    /// Name; `None` takes the program's name, or "Workout".
+    pub name: Option<crate::WorkoutName>,
+    /// Start (default now).
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+/// What a client asks for when logging a set.
+#[derive(Debug, Clone)]
+pub struct LogDraft {
+    /// Exercise (must be the user's).
+    pub exercise_id: ExerciseId,
+    /// Set number; `None` takes the next for that exercise in the session.
+    pub set_number: Option<i32>,
+    /// Reps.
+    pub reps: i32,
+    /// Weight (kg).
+    pub weight: f64,
+    /// RPE.
+    pub rpe: Option<f64>,
+    /// Notes.
+    pub notes: Option<crate::SetNotes>,
+}
+
 /// Changes to a session.
 #[derive(Debug, Clone, Default)]
 pub struct SessionChanges {
@@ -300,13 +328,21 @@ impl SessionService {
         }
     }
 
-    /// Now.
-    #[must_use]
-    pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
-    }
-
-    pub async fn create(&self, s: NewSession) -> Result<WorkoutSession, WorkoutError> {
+    /// Starts a session: a new id, started now unless a start is given.
+    pub async fn create(
+        &self,
+        user: UserId,
+        d: SessionDraft,
+    ) -> Result<WorkoutSession, WorkoutError> {
+        let now = self.clock.now();
+        let s = NewSession {
+            id: SessionId(lifeos_kernel::new_id()),
+            user,
+            program_id: d.program_id,
+            name: d.name.map(crate::WorkoutName::into_string),
+            started_at: d.started_at.unwrap_or(now),
+            now,
+        };
         self.repo.create_session(s).await?.map_err(refused)
     }
 
@@ -364,13 +400,23 @@ impl SessionService {
         }
     }
 
+    /// Logs a set (a new id; the next set number unless given).
     pub async fn add_log(
         &self,
         user: UserId,
         id: SessionId,
-        l: NewLog,
+        d: LogDraft,
     ) -> Result<WorkoutLog, WorkoutError> {
-        check_set(l.set_number, Some(l.reps), Some(l.weight), l.rpe)?;
+        check_set(d.set_number, Some(d.reps), Some(d.weight), d.rpe)?;
+        let l = NewLog {
+            id: lifeos_kernel::new_id(),
+            exercise_id: d.exercise_id,
+            set_number: d.set_number,
+            reps: d.reps,
+            weight: d.weight,
+            rpe: d.rpe,
+            notes: d.notes.map(crate::SetNotes::into_string),
+        };
         self.repo
             .add_log(user, id, l, self.clock.now())
             .await?

@@ -3,8 +3,8 @@
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
-    ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, optional_text,
-    parse_json, path_uuid, read_body,
+    ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, parse_json, path_uuid,
+    read_body,
 };
 use crate::http::prefs::UserPrefs;
 use crate::http::{PageOf, RouteTable};
@@ -12,15 +12,25 @@ use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_kernel::{FieldError, PageRequest, new_id, trimmed_text};
+use lifeos_kernel::{FieldError, PageRequest};
 use lifeos_workouts::{
-    Category, Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, LogChanges, NewExercise,
-    NewLog, NewProgram, NewSession, Program, ProgramChanges, ProgramId, ProgramItem, Record,
-    SessionChanges, SessionFilter, SessionId, UsedBy, WorkoutError, WorkoutLog, WorkoutSession,
-    exercise_name, muscle_groups, top_set,
+    Category, Equipment, Exercise, ExerciseChanges, ExerciseDraft, ExerciseFilter, ExerciseId,
+    ExerciseName, LogChanges, LogDraft, Notes, Program, ProgramChanges, ProgramDraft, ProgramId,
+    ProgramItem, Record, SessionChanges, SessionDraft, SessionFilter, SessionId, SetNotes, UsedBy,
+    WorkoutError, WorkoutLog, WorkoutName, WorkoutSession, muscle_groups, top_set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// A nullable PATCH text: `null` clears, a value is parsed by its domain
+/// type (which holds the limit) and stored as text.
+fn text<T>(
+    v: Option<String>,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+    into: impl Fn(T) -> String,
+) -> Result<Option<String>, FieldError> {
+    v.map(|s| parse(&s).map(into)).transpose()
+}
 
 impl From<WorkoutError> for ApiError {
     fn from(e: WorkoutError) -> Self {
@@ -200,27 +210,19 @@ pub async fn create_exercise(
     body: ApiJson<CreateExerciseBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let now = state.workouts.now();
-    let e = NewExercise {
-        user: user.id(),
-        exercise: Exercise {
-            id: ExerciseId(new_id()),
-            name: exercise_name(&b.name)?,
-            category: b
-                .category
-                .as_deref()
-                .map(|c| Category::parse("category", c))
-                .transpose()?
-                .unwrap_or(Category::Other),
-            muscle_groups: muscle_groups(b.muscle_groups)?,
-            equipment: optional_text("equipment", b.equipment, 100)?,
-            notes: optional_text("notes", b.notes, 10_000)?,
-            archived: b.archived,
-            created_at: now,
-            updated_at: now,
-        },
+    let d = ExerciseDraft {
+        name: ExerciseName::parse(&b.name)?,
+        category: b
+            .category
+            .as_deref()
+            .map(|c| Category::parse("category", c))
+            .transpose()?,
+        muscle_groups: b.muscle_groups,
+        equipment: b.equipment.as_deref().map(Equipment::parse).transpose()?,
+        notes: b.notes.as_deref().map(Notes::parse).transpose()?,
+        archived: b.archived,
     };
-    let e = state.workouts.create_exercise(e).await?;
+    let e = state.workouts.create_exercise(user.id(), d).await?;
     Ok(HttpResponse::Created().json(ExerciseResponse::from(e)))
 }
 
@@ -259,7 +261,7 @@ pub async fn patch_exercise(
     let b = body.0;
     let c = ExerciseChanges {
         name: not_null("name", b.name)?
-            .map(|n| exercise_name(&n))
+            .map(|n| ExerciseName::parse(&n).map(ExerciseName::into_string))
             .transpose()?,
         category: not_null("category", b.category)?
             .map(|c| Category::parse("category", &c))
@@ -270,11 +272,11 @@ pub async fn patch_exercise(
             .transpose()?,
         equipment: b
             .equipment
-            .map(|e| optional_text("equipment", e, 100))
+            .map(|e| text(e, Equipment::parse, Equipment::into_string))
             .transpose()?,
         notes: b
             .notes
-            .map(|n| optional_text("notes", n, 10_000))
+            .map(|n| text(n, Notes::parse, Notes::into_string))
             .transpose()?,
         archived: not_null("archived", b.archived)?,
     };
@@ -476,15 +478,16 @@ pub async fn create_program(
     body: ApiJson<CreateProgramBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let p = NewProgram {
-        id: ProgramId(new_id()),
-        user: user.id(),
-        name: trimmed_text("name", &b.name, 200)?,
-        description: optional_text("description", b.description, 10_000)?,
+    let d = ProgramDraft {
+        name: WorkoutName::parse(&b.name)?,
+        description: b
+            .description
+            .as_deref()
+            .map(|d| Notes::parse_at("description", d))
+            .transpose()?,
         archived: b.archived,
-        now: state.workouts.now(),
     };
-    let p = state.workouts.create_program(p).await?;
+    let p = state.workouts.create_program(user.id(), d).await?;
     Ok(HttpResponse::Created().json(ProgramResponse::from(p)))
 }
 
@@ -522,11 +525,11 @@ pub async fn patch_program(
     let b = body.0;
     let c = ProgramChanges {
         name: not_null("name", b.name)?
-            .map(|n| trimmed_text("name", &n, 200))
+            .map(|n| WorkoutName::parse(&n).map(WorkoutName::into_string))
             .transpose()?,
         description: b
             .description
-            .map(|d| optional_text("description", d, 10_000))
+            .map(|d| text(d, |d| Notes::parse_at("description", d), Notes::into_string))
             .transpose()?,
         archived: not_null("archived", b.archived)?,
     };
@@ -842,16 +845,12 @@ pub async fn create_workout(
     body: ApiJson<CreateWorkoutBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let now = state.sessions.now();
-    let s = NewSession {
-        id: SessionId(new_id()),
-        user: user.id(),
+    let d = SessionDraft {
         program_id: b.program_id.map(ProgramId),
-        name: b.name.map(|n| trimmed_text("name", &n, 200)).transpose()?,
-        started_at: b.started_at.unwrap_or(now),
-        now,
+        name: b.name.as_deref().map(WorkoutName::parse).transpose()?,
+        started_at: b.started_at,
     };
-    let s = state.sessions.create(s).await?;
+    let s = state.sessions.create(user.id(), d).await?;
     Ok(HttpResponse::Created().json(WorkoutSessionResponse::from(s)))
 }
 
@@ -886,13 +885,13 @@ pub async fn patch_workout(
     let b = body.0;
     let c = SessionChanges {
         name: not_null("name", b.name)?
-            .map(|n| trimmed_text("name", &n, 200))
+            .map(|n| WorkoutName::parse(&n).map(WorkoutName::into_string))
             .transpose()?,
         started_at: not_null("started_at", b.started_at)?,
         ended_at: b.ended_at,
         notes: b
             .notes
-            .map(|n| optional_text("notes", n, 10_000))
+            .map(|n| text(n, Notes::parse, Notes::into_string))
             .transpose()?,
     };
     let s = state.sessions.update(user.id(), SessionId(id.0), c).await?;
@@ -960,14 +959,13 @@ pub async fn create_log(
     body: ApiJson<CreateLogBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let l = NewLog {
-        id: new_id(),
+    let l = LogDraft {
         exercise_id: ExerciseId(b.exercise_id),
         set_number: b.set_number,
         reps: b.reps,
         weight: b.weight,
         rpe: b.rpe,
-        notes: optional_text("notes", b.notes, 1000)?,
+        notes: b.notes.as_deref().map(SetNotes::parse).transpose()?,
     };
     let l = state
         .sessions
@@ -1003,7 +1001,7 @@ pub async fn patch_log(
         rpe: b.rpe,
         notes: b
             .notes
-            .map(|n| optional_text("notes", n, 1000))
+            .map(|n| text(n, SetNotes::parse, SetNotes::into_string))
             .transpose()?,
     };
     let l = state.sessions.update_log(user.id(), s, l, c).await?;
