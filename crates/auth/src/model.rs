@@ -292,6 +292,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_username_holds_at_most_64_characters() {
+        assert!(Username::parse(&"é".repeat(64)).is_ok());
+        assert_eq!(
+            Username::parse(&"é".repeat(65)).unwrap_err().field,
+            "username"
+        );
+    }
+
+    #[test]
+    fn weight_units_round_trip_their_wire_names() {
+        for u in [WeightUnit::Kg, WeightUnit::Lb] {
+            assert_eq!(WeightUnit::parse(u.as_str()), Some(u));
+        }
+        assert_eq!(WeightUnit::Lb.as_str(), "lb");
+        assert_eq!(WeightUnit::parse("stone"), None);
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_names() {
+        let base = Settings::default();
+        let p = SettingsPatch {
+            week_start: Some(WeekStart::Sunday),
+            ..Default::default()
+        };
+        let s = p.apply(base);
+        assert_eq!(s.week_start, WeekStart::Sunday);
+        assert_eq!(
+            (s.timezone, s.weight_unit),
+            (base.timezone, base.weight_unit)
+        );
+        let tz = SettingsPatch {
+            timezone: Some(chrono_tz::Asia::Tokyo),
+            weight_unit: Some(WeightUnit::Lb),
+            ..Default::default()
+        }
+        .apply(s);
+        assert_eq!(
+            (tz.timezone, tz.weight_unit, tz.week_start),
+            (chrono_tz::Asia::Tokyo, WeightUnit::Lb, WeekStart::Sunday)
+        );
+    }
+
+    #[test]
     fn password_bounds_count_characters() {
         assert!(Password::parse("p", &"é".repeat(8)).is_ok());
         assert!(Password::parse("p", &"é".repeat(7)).is_err());

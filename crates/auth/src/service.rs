@@ -447,6 +447,95 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn users_are_found_case_insensitively_and_counted() {
+        let (svc, _) = service();
+        assert_eq!(svc.count_users().await.unwrap(), 0);
+        svc.create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        assert_eq!(svc.count_users().await.unwrap(), 1);
+        assert_eq!(
+            svc.find_user(" ADA ").await.unwrap().unwrap().username,
+            "ada"
+        );
+        assert!(svc.find_user("bob").await.unwrap().is_none());
+        assert_eq!(svc.config().max_failures, 5);
+        assert_eq!(svc.tokens().ttl(), chrono::Duration::minutes(15));
+        svc.warm_up().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_rotated_refresh_token_refreshes_again_and_logout_ends_it() {
+        let (svc, _) = service();
+        svc.create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        let s = svc.login("ada", "correct horse", "a").await.unwrap();
+        let s2 = svc.refresh(&s.refresh_token).await.unwrap();
+        let s3 = svc.refresh(&s2.refresh_token).await.unwrap();
+        svc.logout(Some(&s3.refresh_token)).await.unwrap();
+        assert!(matches!(
+            svc.refresh(&s3.refresh_token).await,
+            Err(AuthError::InvalidToken)
+        ));
+        svc.logout(None).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn api_keys_are_listed_and_only_well_formed_ones_are_looked_up() {
+        let (svc, _) = service();
+        let (u, _) = svc
+            .create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        let k = svc.create_api_key(u.id, " siri ").await.unwrap();
+        assert_eq!(k.key.name, "siri");
+        let keys = svc.list_api_keys(u.id).await.unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(svc.user_from_api_key(&k.secret).await.unwrap(), u.id);
+        let body = &k.secret[API_KEY_PREFIX.len()..];
+        for bad in [
+            API_KEY_PREFIX.to_string(),
+            format!("sk_test_{body}"),
+            format!("{}!", k.secret),
+            format!("{API_KEY_PREFIX}{}", "a".repeat(121)),
+        ] {
+            assert!(
+                matches!(
+                    svc.user_from_api_key(&bad).await,
+                    Err(AuthError::InvalidApiKey)
+                ),
+                "{bad}"
+            );
+        }
+        svc.revoke_api_key(u.id, k.key.id).await.unwrap();
+        assert!(matches!(
+            svc.user_from_api_key(&k.secret).await,
+            Err(AuthError::InvalidApiKey)
+        ));
+    }
+
+    #[tokio::test]
+    async fn settings_are_read_back_as_patched() {
+        let (svc, _) = service();
+        let (u, _) = svc
+            .create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        assert_eq!(svc.settings(u.id).await.unwrap(), Settings::default());
+        let patch = SettingsPatch {
+            timezone: Some(chrono_tz::Europe::Berlin),
+            week_start: Some(lifeos_kernel::WeekStart::Sunday),
+            weight_unit: Some(crate::WeightUnit::Lb),
+        };
+        let s = svc.update_settings(u.id, patch).await.unwrap();
+        assert_eq!(s.weight_unit, crate::WeightUnit::Lb);
+        assert_eq!(svc.settings(u.id).await.unwrap(), s);
+        assert_eq!(s.time_prefs().timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(s.time_prefs().week_start, lifeos_kernel::WeekStart::Sunday);
+    }
+
+    #[tokio::test]
     async fn login_with_the_right_password_opens_a_session() {
         let (svc, _) = service();
         svc.create_or_reset_user("ada", "correct horse")

@@ -138,7 +138,7 @@ impl EntryRepository for InMemoryEntries {
         &self,
         user: UserId,
         week_start: WeekStart,
-        _recent_from: NaiveDate,
+        recent_from: NaiveDate,
     ) -> Result<Vec<(EntryKind, Island)>, StoreError> {
         let rows = self.rows();
         let mut out = Vec::new();
@@ -151,7 +151,19 @@ impl EntryRepository for InMemoryEntries {
             periods.sort_unstable();
             periods.dedup();
             let step = if kind.is_weekly() { 7 } else { 1 };
-            out.extend(islands(&periods, step).into_iter().map(|i| (kind, i)));
+            let runs = islands(&periods, step);
+            if kind.is_weekly() {
+                out.extend(runs.into_iter().map(|i| (kind, i)));
+                continue;
+            }
+            // As the adapter does for daily kinds: the runs that end
+            // recently, and the longest one.
+            let longest = runs.iter().max_by_key(|i| i.len).copied();
+            out.extend(
+                runs.into_iter()
+                    .filter(|i| i.end >= recent_from || Some(*i) == longest)
+                    .map(|i| (kind, i)),
+            );
         }
         Ok(out)
     }

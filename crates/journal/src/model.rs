@@ -107,7 +107,7 @@ impl Content {
 }
 
 /// Refuses a NUL character anywhere in `map`, keys included: PostgreSQL's
-/// `jsonb` cannot store `\u0000`. The error names the deepest path.
+/// `jsonb` cannot store `\u{0}`. The error names the deepest path.
 fn storable_json(path: &str, map: &Map<String, Value>) -> Result<(), FieldError> {
     fn walk(path: &str, v: &Value) -> Result<(), FieldError> {
         match v {
@@ -228,6 +228,35 @@ pub struct JournalStatus {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn kinds_display_as_their_wire_names() {
+        assert_eq!(EntryKind::WeeklyReview.to_string(), "weekly_review");
+    }
+
+    #[test]
+    fn words_are_counted_in_nested_objects_and_arrays_too() {
+        let c = Content::parse(
+            EntryKind::MorningPages,
+            json!({"body": "one two", "extra": {"deep": "three four", "list": ["five", 6]}}),
+        )
+        .unwrap();
+        assert_eq!(c.word_count(), 5);
+    }
+
+    #[test]
+    fn a_nul_anywhere_in_the_content_is_refused_with_its_path() {
+        let cases = [
+            (json!({"body": "a\u{0}"}), "content.body"),
+            (json!({"body": "ok", "x": ["ok", "\u{0}"]}), "content.x[1]"),
+            (json!({"body": "ok", "x": {"y": "\u{0}"}}), "content.x.y"),
+            (json!({"body": "ok", "k\u{0}": 1}), "content"),
+        ];
+        for (raw, field) in cases {
+            let e = Content::parse(EntryKind::MorningPages, raw.clone()).unwrap_err();
+            assert_eq!(e.field, field, "{raw}");
+        }
+    }
 
     #[test]
     fn content_requires_non_empty_strings_per_kind() {

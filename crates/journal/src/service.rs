@@ -236,6 +236,7 @@ impl JournalService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Streak;
     use crate::fake::InMemoryEntries;
     use lifeos_kernel::{FixedClock, WeekStart};
     use serde_json::json;
@@ -252,6 +253,57 @@ mod tests {
     }
 
     const U: UserId = UserId(uuid::Uuid::nil());
+
+    #[tokio::test]
+    async fn a_streak_that_ended_yesterday_still_counts_beside_a_longer_old_one() {
+        let s = svc("2026-11-24T12:00:00Z");
+        for day in ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"] {
+            pages(&s, utc(), day).await.unwrap();
+        }
+        for day in ["2026-11-22", "2026-11-23"] {
+            pages(&s, utc(), day).await.unwrap();
+        }
+        let st = s.status(U, utc()).await.unwrap();
+        assert_eq!(
+            st.streaks[0].1,
+            Streak {
+                current: 2,
+                longest: 4
+            }
+        );
+        assert!(!st.today[0].1);
+    }
+
+    #[tokio::test]
+    async fn deleting_a_missing_entry_is_not_found() {
+        let s = svc("2026-11-24T12:00:00Z");
+        let e = pages(&s, utc(), "2026-11-24").await.unwrap();
+        s.delete(U, e.id).await.unwrap();
+        assert!(matches!(
+            s.delete(U, e.id).await,
+            Err(JournalError::NotFound)
+        ));
+        assert!(matches!(s.get(U, e.id).await, Err(JournalError::NotFound)));
+    }
+
+    #[tokio::test]
+    async fn a_one_day_range_is_fine_and_a_blank_query_means_no_search() {
+        let s = svc("2026-11-24T12:00:00Z");
+        pages(&s, utc(), "2026-11-24").await.unwrap();
+        let f = EntryFilter {
+            date_from: Some(d("2026-11-24")),
+            date_to: Some(d("2026-11-24")),
+            q: Some("   ".into()),
+            ..Default::default()
+        };
+        let page = s.list(U, f).await.unwrap();
+        assert_eq!(page.total, 1);
+        let nul = EntryFilter {
+            q: Some("a\0".into()),
+            ..Default::default()
+        };
+        assert!(matches!(s.list(U, nul).await, Err(JournalError::Invalid(f)) if f.field == "q"));
+    }
 
     fn utc() -> TimePrefs {
         TimePrefs::default()

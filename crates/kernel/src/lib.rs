@@ -71,3 +71,14 @@ impl FieldError {
         Self { field, message }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn new_ids_are_distinct_and_time_ordered() {
+        let a = super::new_id();
+        let b = super::new_id();
+        assert_ne!(a, b);
+        assert_eq!(a.get_version_num(), 7);
+    }
+}

@@ -114,6 +114,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn limit_and_offset_follow_the_page() {
+        let p = PageRequest::parse(Some(3), Some(7)).unwrap();
+        assert_eq!(
+            (p.page(), p.per_page(), p.limit(), p.offset()),
+            (3, 7, 7, 14)
+        );
+        let page = Page::new(vec![1, 2], 9, p).map(|x| x * 10);
+        assert_eq!(
+            (page.items, page.total, page.page, page.per_page),
+            (vec![10, 20], 9, 3, 7)
+        );
+    }
+
+    #[test]
     fn defaults_are_page_one_of_twenty() {
         let p = PageRequest::parse(None, None).unwrap();
         assert_eq!((p.page(), p.per_page(), p.offset()), (1, 20, 0));

@@ -139,6 +139,39 @@ mod tests {
     }
 
     #[test]
+    fn a_midnight_in_a_dst_gap_starts_the_day_an_hour_later() {
+        // Santiago springs forward at 00:00 on 2026-09-06: 00:00-00:59 do not exist.
+        let santiago = TimePrefs {
+            timezone: chrono_tz::America::Santiago,
+            week_start: WeekStart::Monday,
+        };
+        assert_eq!(
+            santiago.start_of_day(d("2026-09-06")).to_rfc3339(),
+            "2026-09-06T04:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn this_week_is_the_week_of_the_users_today() {
+        let now: DateTime<Utc> = "2026-11-28T23:30:00Z".parse().unwrap(); // Sat UTC, Sun in Tokyo
+        let tokyo_sunday = TimePrefs {
+            timezone: chrono_tz::Asia::Tokyo,
+            week_start: WeekStart::Sunday,
+        };
+        assert_eq!(tokyo_sunday.this_week(now), d("2026-11-29"));
+        assert_eq!(TimePrefs::default().this_week(now), d("2026-11-23"));
+    }
+
+    #[test]
+    fn week_starts_round_trip_their_wire_names() {
+        for w in [WeekStart::Monday, WeekStart::Sunday] {
+            assert_eq!(WeekStart::parse(w.as_str()), Some(w));
+        }
+        assert_eq!(WeekStart::Sunday.as_str(), "sunday");
+        assert_eq!(WeekStart::parse("friday"), None);
+    }
+
+    #[test]
     fn today_is_in_the_users_time_zone() {
         let now: DateTime<Utc> = "2026-11-24T23:30:00Z".parse().unwrap();
         let utc = TimePrefs::default();

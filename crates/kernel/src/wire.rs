@@ -92,7 +92,9 @@ mod tests {
 
     #[test]
     fn colors_are_hash_and_six_hex_digits() {
-        assert!(Color::parse("#A0b1C2").is_ok());
+        let c = Color::parse("#A0b1C2").unwrap();
+        assert_eq!(c.as_str(), "#A0b1C2");
+        assert_eq!(c.into_string(), "#A0b1C2");
         for bad in ["", "#12345", "#1234567", "123456#", "#12345g", "#ééé"] {
             assert_eq!(Color::parse(bad).unwrap_err().field, "color", "{bad}");
         }

@@ -376,6 +376,67 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn empty_task_changes_are_told_apart() {
+        assert!(TaskChanges::default().is_empty());
+        assert!(
+            !TaskChanges {
+                due_date: Some(None),
+                ..Default::default()
+            }
+            .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn notes_change_by_field_and_vanish_once() {
+        let s = svc();
+        let p = project(&s, "a").await;
+        let n = s
+            .create_note(
+                U,
+                p,
+                NoteDraft {
+                    title: crate::NoteTitle::parse("t").unwrap(),
+                    body: crate::NoteBody::parse("old").unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        let changed = s
+            .update_note(
+                U,
+                p,
+                n.id,
+                NoteChanges {
+                    body: Some(crate::NoteBody::parse("new").unwrap()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (changed.title.as_str(), changed.body.as_str()),
+            ("t", "new")
+        );
+        s.delete_note(U, p, n.id).await.unwrap();
+        assert!(matches!(
+            s.delete_note(U, p, n.id).await,
+            Err(ProjectError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
+    async fn reordering_answers_the_new_order() {
+        let s = svc();
+        let a = project(&s, "a").await;
+        let b = project(&s, "b").await;
+        let list = s.reorder_projects(U, &[b, a]).await.unwrap();
+        let ids: Vec<ProjectId> = list.iter().map(|p| p.id).collect();
+        assert_eq!(ids, vec![b, a]);
+        assert_eq!(list[0].position, 0);
+    }
+
     #[tokio::test]
     async fn deleting_what_is_not_there_is_not_found() {
         let s = svc();

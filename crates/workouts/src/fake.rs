@@ -264,3 +264,304 @@ impl ExerciseRepository for InMemoryExercises {
         Ok(rows.len() < before)
     }
 }
+
+/// Sessions and their sets in memory, over the exercises and programs of an
+/// [`InMemoryExercises`] (references must be the user's, as the database's
+/// composite foreign keys require). History is computed from the sets;
+/// records are not (the adapter computes them in SQL), so the fake answers
+/// empty records.
+#[derive(Debug, Default)]
+pub struct InMemorySessions {
+    library: std::sync::Arc<InMemoryExercises>,
+    sessions: Mutex<Vec<(UserId, crate::sessions::WorkoutSession)>>,
+}
+
+impl InMemorySessions {
+    /// Sessions over `library`'s exercises and programs.
+    #[must_use]
+    pub fn new(library: std::sync::Arc<InMemoryExercises>) -> Self {
+        Self {
+            library,
+            sessions: Mutex::default(),
+        }
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, Vec<(UserId, crate::sessions::WorkoutSession)>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn exercise_name(&self, user: UserId, id: ExerciseId) -> Option<String> {
+        self.library
+            .rows()
+            .iter()
+            .find(|(u, e)| *u == user && e.id == id)
+            .map(|(_, e)| e.name.clone())
+    }
+
+    fn program_name(&self, user: UserId, id: ProgramId) -> Option<String> {
+        self.library
+            .programs()
+            .iter()
+            .find(|(u, p)| *u == user && p.id == id)
+            .map(|(_, p)| p.name.clone())
+    }
+}
+
+use crate::history::{HistoryItem, HistoryRepository, PersonalRecords};
+use crate::sessions::{
+    LogChanges, NewLog, NewSession, Refusal, SessionChanges, SessionFilter, SessionId,
+    SessionRepository, WorkoutLog, WorkoutSession,
+};
+
+fn ends_before_start(s: &WorkoutSession) -> bool {
+    s.ended_at.is_some_and(|e| e < s.started_at)
+}
+
+#[async_trait]
+impl SessionRepository for InMemorySessions {
+    async fn create_session(
+        &self,
+        s: NewSession,
+    ) -> Result<Result<WorkoutSession, Refusal>, StoreError> {
+        let program_name = match s.program_id {
+            Some(p) => match self.program_name(s.user, p) {
+                Some(n) => Some(n),
+                None => return Ok(Err(Refusal::UnknownReference("program_id"))),
+            },
+            None => None,
+        };
+        let session = WorkoutSession {
+            id: s.id,
+            program_id: s.program_id,
+            name: s
+                .name
+                .or(program_name)
+                .unwrap_or_else(|| "Workout".to_string()),
+            started_at: s.started_at,
+            ended_at: None,
+            notes: None,
+            logs: Vec::new(),
+            created_at: s.now,
+            updated_at: s.now,
+        };
+        self.sessions().push((s.user, session.clone()));
+        Ok(Ok(session))
+    }
+
+    async fn list_sessions(
+        &self,
+        user: UserId,
+        f: &SessionFilter,
+    ) -> Result<(Vec<WorkoutSession>, i64), StoreError> {
+        let mut all: Vec<WorkoutSession> = self
+            .sessions()
+            .iter()
+            .filter(|(u, s)| {
+                *u == user
+                    && f.from.is_none_or(|t| s.started_at >= t)
+                    && f.until.is_none_or(|t| s.started_at < t)
+                    && f.program_id.is_none_or(|p| s.program_id == Some(p))
+            })
+            .map(|(_, s)| s.clone())
+            .collect();
+        all.sort_by_key(|s| std::cmp::Reverse(s.started_at));
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let items = all
+            .into_iter()
+            .skip(usize::try_from(f.page.offset()).unwrap_or(0))
+            .take(usize::try_from(f.page.limit()).unwrap_or(0))
+            .collect();
+        Ok((items, total))
+    }
+
+    async fn get_session(
+        &self,
+        user: UserId,
+        id: SessionId,
+    ) -> Result<Option<WorkoutSession>, StoreError> {
+        Ok(self
+            .sessions()
+            .iter()
+            .find(|(u, s)| *u == user && s.id == id)
+            .map(|(_, s)| s.clone()))
+    }
+
+    async fn update_session(
+        &self,
+        user: UserId,
+        id: SessionId,
+        c: SessionChanges,
+        now: DateTime<Utc>,
+    ) -> Result<Result<WorkoutSession, Refusal>, StoreError> {
+        let mut all = self.sessions();
+        let (_, s) = all
+            .iter_mut()
+            .find(|(u, s)| *u == user && s.id == id)
+            .ok_or(StoreError::NotFound)?;
+        let mut next = s.clone();
+        if let Some(n) = c.name {
+            next.name = n;
+        }
+        if let Some(t) = c.started_at {
+            next.started_at = t;
+        }
+        if let Some(e) = c.ended_at {
+            next.ended_at = e;
+        }
+        if let Some(n) = c.notes {
+            next.notes = n;
+        }
+        if ends_before_start(&next) {
+            return Ok(Err(Refusal::EndsBeforeStart("ended_at")));
+        }
+        next.updated_at = now;
+        *s = next.clone();
+        Ok(Ok(next))
+    }
+
+    async fn delete_session(&self, user: UserId, id: SessionId) -> Result<bool, StoreError> {
+        let mut all = self.sessions();
+        let before = all.len();
+        all.retain(|(u, s)| !(*u == user && s.id == id));
+        Ok(all.len() < before)
+    }
+
+    async fn add_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        l: NewLog,
+        now: DateTime<Utc>,
+    ) -> Result<Result<WorkoutLog, Refusal>, StoreError> {
+        let Some(name) = self.exercise_name(user, l.exercise_id) else {
+            return Ok(Err(Refusal::UnknownReference("exercise_id")));
+        };
+        let mut all = self.sessions();
+        let (_, s) = all
+            .iter_mut()
+            .find(|(u, s)| *u == user && s.id == id)
+            .ok_or(StoreError::NotFound)?;
+        let next = s
+            .logs
+            .iter()
+            .filter(|x| x.exercise_id == l.exercise_id)
+            .map(|x| x.set_number)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let log = WorkoutLog {
+            id: l.id,
+            exercise_id: l.exercise_id,
+            exercise_name: name,
+            set_number: l.set_number.unwrap_or(next),
+            reps: l.reps,
+            weight: l.weight,
+            rpe: l.rpe,
+            notes: l.notes,
+            created_at: now,
+        };
+        s.logs.push(log.clone());
+        Ok(Ok(log))
+    }
+
+    async fn update_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        log: uuid::Uuid,
+        c: LogChanges,
+    ) -> Result<Result<WorkoutLog, Refusal>, StoreError> {
+        let name = match c.exercise_id {
+            Some(e) => match self.exercise_name(user, e) {
+                Some(n) => Some(n),
+                None => return Ok(Err(Refusal::UnknownReference("exercise_id"))),
+            },
+            None => None,
+        };
+        let mut all = self.sessions();
+        let l = all
+            .iter_mut()
+            .filter(|(u, s)| *u == user && s.id == id)
+            .flat_map(|(_, s)| s.logs.iter_mut())
+            .find(|l| l.id == log)
+            .ok_or(StoreError::NotFound)?;
+        if let (Some(e), Some(n)) = (c.exercise_id, name) {
+            l.exercise_id = e;
+            l.exercise_name = n;
+        }
+        if let Some(v) = c.set_number {
+            l.set_number = v;
+        }
+        if let Some(v) = c.reps {
+            l.reps = v;
+        }
+        if let Some(v) = c.weight {
+            l.weight = v;
+        }
+        if let Some(v) = c.rpe {
+            l.rpe = v;
+        }
+        if let Some(v) = c.notes {
+            l.notes = v;
+        }
+        Ok(Ok(l.clone()))
+    }
+
+    async fn delete_log(
+        &self,
+        user: UserId,
+        id: SessionId,
+        log: uuid::Uuid,
+    ) -> Result<bool, StoreError> {
+        let mut all = self.sessions();
+        let Some((_, s)) = all.iter_mut().find(|(u, s)| *u == user && s.id == id) else {
+            return Ok(false);
+        };
+        let before = s.logs.len();
+        s.logs.retain(|l| l.id != log);
+        Ok(s.logs.len() < before)
+    }
+}
+
+#[async_trait]
+impl HistoryRepository for InMemorySessions {
+    async fn exercise_history(
+        &self,
+        user: UserId,
+        exercise: ExerciseId,
+        page: PageRequest,
+    ) -> Result<Option<(Vec<HistoryItem>, i64, PersonalRecords)>, StoreError> {
+        if self.exercise_name(user, exercise).is_none() {
+            return Ok(None);
+        }
+        let mut items: Vec<HistoryItem> = self
+            .sessions()
+            .iter()
+            .filter(|(u, _)| *u == user)
+            .filter_map(|(_, s)| {
+                let sets: Vec<WorkoutLog> = s
+                    .logs
+                    .iter()
+                    .filter(|l| l.exercise_id == exercise)
+                    .cloned()
+                    .collect();
+                (!sets.is_empty()).then(|| HistoryItem {
+                    session_id: s.id,
+                    name: s.name.clone(),
+                    started_at: s.started_at,
+                    sets,
+                })
+            })
+            .collect();
+        items.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+        let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+        let items = items
+            .into_iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(0))
+            .take(usize::try_from(page.limit()).unwrap_or(0))
+            .collect();
+        Ok(Some((items, total, PersonalRecords::default())))
+    }
+}

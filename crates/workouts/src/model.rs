@@ -162,6 +162,35 @@ mod tests {
     }
 
     #[test]
+    fn twenty_muscle_groups_are_the_most() {
+        let twenty: Vec<String> = (0..20).map(|i| format!("g{i}")).collect();
+        assert_eq!(muscle_groups(twenty).unwrap().len(), 20);
+        assert_eq!(
+            muscle_groups(vec!["x".repeat(51)]).unwrap_err().field,
+            "muscle_groups[0]"
+        );
+    }
+
+    #[test]
+    fn a_name_search_is_trimmed_and_blank_means_none() {
+        assert_eq!(ExerciseFilter::search("q", None).unwrap(), None);
+        assert_eq!(
+            ExerciseFilter::search("q", Some("  ".into())).unwrap(),
+            None
+        );
+        assert_eq!(
+            ExerciseFilter::search("q", Some(" squat ".into())).unwrap(),
+            Some("squat".to_string())
+        );
+        assert_eq!(
+            ExerciseFilter::search("q", Some("a\0".into()))
+                .unwrap_err()
+                .field,
+            "q"
+        );
+    }
+
+    #[test]
     fn categories_parse_their_wire_names() {
         assert_eq!(
             Category::parse("category", "cardio").unwrap(),

@@ -220,6 +220,34 @@ mod tests {
     }
 
     #[test]
+    fn zero_targets_and_the_longest_notes_are_fine() {
+        let edge = ProgramItem {
+            target_sets: Some(0),
+            target_reps: Some(0),
+            target_weight: Some(0.0),
+            rest_seconds: Some(0),
+            notes: Some("n".repeat(1000)),
+            ..item()
+        };
+        assert!(edge.check(0).is_ok());
+        let nan = ProgramItem {
+            target_weight: Some(f64::NAN),
+            ..item()
+        };
+        assert_eq!(nan.check(1).unwrap_err().field, "[1].target_weight");
+        let sets = ProgramItem {
+            target_sets: Some(-1),
+            ..item()
+        };
+        assert_eq!(sets.check(0).unwrap_err().field, "[0].target_sets");
+        let rest = ProgramItem {
+            rest_seconds: Some(-1),
+            ..item()
+        };
+        assert_eq!(rest.check(0).unwrap_err().field, "[0].rest_seconds");
+    }
+
+    #[test]
     fn targets_must_not_be_negative() {
         assert!(item().check(0).is_ok());
         let bad = ProgramItem {

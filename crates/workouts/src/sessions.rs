@@ -475,6 +475,184 @@ impl SessionService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fake::{InMemoryExercises, InMemorySessions};
+    use crate::{ExerciseDraft, ExerciseName, SetNotes, WorkoutName, WorkoutService};
+    use lifeos_kernel::FixedClock;
+
+    const U: UserId = UserId(Uuid::nil());
+    const OTHER: UserId = UserId(Uuid::from_u128(9));
+    const NOW: &str = "2026-11-24T08:00:00Z";
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    /// The session service and the exercise service over shared fakes, and
+    /// one exercise of `U`.
+    async fn world() -> (SessionService, WorkoutService, ExerciseId) {
+        let library = Arc::new(InMemoryExercises::default());
+        let sessions = Arc::new(InMemorySessions::new(library.clone()));
+        let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(at(NOW)));
+        let s = SessionService::new(sessions.clone(), sessions, clock.clone());
+        let w = WorkoutService::new(library.clone(), library, clock);
+        let squat = w
+            .create_exercise(
+                U,
+                ExerciseDraft {
+                    name: ExerciseName::parse("Squat").unwrap(),
+                    category: None,
+                    muscle_groups: vec![],
+                    equipment: None,
+                    notes: None,
+                    archived: false,
+                },
+            )
+            .await
+            .unwrap();
+        (s, w, squat.id)
+    }
+
+    fn set(exercise: ExerciseId, reps: i32, weight: f64) -> LogDraft {
+        LogDraft {
+            exercise_id: exercise,
+            set_number: None,
+            reps,
+            weight,
+            rpe: None,
+            notes: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_starts_now_unless_given_and_is_named_workout() {
+        let (s, _, _) = world().await;
+        let w = s.create(U, SessionDraft::default()).await.unwrap();
+        assert_eq!((w.name.as_str(), w.started_at), ("Workout", at(NOW)));
+        let named = s
+            .create(
+                U,
+                SessionDraft {
+                    name: Some(WorkoutName::parse("Legs").unwrap()),
+                    started_at: Some(at("2026-11-23T18:00:00Z")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(named.name, "Legs");
+        assert_eq!(named.started_at, at("2026-11-23T18:00:00Z"));
+        assert_ne!(w.id, named.id);
+    }
+
+    #[tokio::test]
+    async fn another_users_program_or_exercise_is_refused() {
+        let (s, _, squat) = world().await;
+        let r = s
+            .create(
+                U,
+                SessionDraft {
+                    program_id: Some(ProgramId(Uuid::new_v4())),
+                    ..Default::default()
+                },
+            )
+            .await;
+        assert!(matches!(r, Err(WorkoutError::Invalid(f)) if f.field == "program_id"));
+        let theirs = s.create(OTHER, SessionDraft::default()).await.unwrap();
+        let r = s.add_log(OTHER, theirs.id, set(squat, 5, 100.0)).await;
+        assert!(matches!(r, Err(WorkoutError::Invalid(f)) if f.field == "exercise_id"));
+        assert!(matches!(
+            s.get(U, theirs.id).await,
+            Err(WorkoutError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
+    async fn finishing_sets_the_end_now_or_as_given_never_before_the_start() {
+        let (s, _, _) = world().await;
+        let w = s
+            .create(
+                U,
+                SessionDraft {
+                    started_at: Some(at("2026-11-24T07:00:00Z")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let done = s.finish(U, w.id, None).await.unwrap();
+        assert_eq!(done.ended_at, Some(at(NOW)));
+        let given = s
+            .finish(U, w.id, Some(at("2026-11-24T07:45:00Z")))
+            .await
+            .unwrap();
+        assert_eq!(given.ended_at, Some(at("2026-11-24T07:45:00Z")));
+        let early = s.finish(U, w.id, Some(at("2026-11-24T06:00:00Z"))).await;
+        assert!(matches!(early, Err(WorkoutError::Invalid(f)) if f.field == "ended_at"));
+        assert_eq!(
+            s.get(U, w.id).await.unwrap().ended_at,
+            Some(at("2026-11-24T07:45:00Z"))
+        );
+    }
+
+    #[tokio::test]
+    async fn sets_number_themselves_per_exercise_and_are_checked() {
+        let (s, _, squat) = world().await;
+        let w = s.create(U, SessionDraft::default()).await.unwrap();
+        let a = s.add_log(U, w.id, set(squat, 5, 100.0)).await.unwrap();
+        let mut d = set(squat, 3, 105.0);
+        d.notes = Some(SetNotes::parse("grindy").unwrap());
+        let b = s.add_log(U, w.id, d).await.unwrap();
+        assert_eq!((a.set_number, b.set_number), (1, 2));
+        assert_eq!(b.notes.as_deref(), Some("grindy"));
+        assert_eq!(b.created_at, at(NOW));
+        let bad = s.add_log(U, w.id, set(squat, -1, 100.0)).await;
+        assert!(matches!(bad, Err(WorkoutError::Invalid(f)) if f.field == "reps"));
+        let got = s.get(U, w.id).await.unwrap();
+        assert!((got.total_volume() - 815.0).abs() < 1e-9);
+    }
+
+    #[tokio::test]
+    async fn deleting_what_is_not_there_is_not_found() {
+        let (s, _, squat) = world().await;
+        let w = s.create(U, SessionDraft::default()).await.unwrap();
+        let l = s.add_log(U, w.id, set(squat, 5, 100.0)).await.unwrap();
+        assert!(matches!(
+            s.delete_log(OTHER, w.id, l.id).await,
+            Err(WorkoutError::NotFound)
+        ));
+        s.delete_log(U, w.id, l.id).await.unwrap();
+        assert!(matches!(
+            s.delete_log(U, w.id, l.id).await,
+            Err(WorkoutError::NotFound)
+        ));
+        assert!(matches!(
+            s.delete(OTHER, w.id).await,
+            Err(WorkoutError::NotFound)
+        ));
+        s.delete(U, w.id).await.unwrap();
+        assert!(matches!(
+            s.delete(U, w.id).await,
+            Err(WorkoutError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
+    async fn history_lists_the_sessions_an_exercise_was_done_in() {
+        let (s, w, squat) = world().await;
+        let session = s.create(U, SessionDraft::default()).await.unwrap();
+        s.add_log(U, session.id, set(squat, 5, 100.0))
+            .await
+            .unwrap();
+        s.create(U, SessionDraft::default()).await.unwrap();
+        let (page, _) = s.history(U, squat, PageRequest::default()).await.unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].session_id, session.id);
+        assert!(matches!(
+            s.history(OTHER, squat, PageRequest::default()).await,
+            Err(WorkoutError::NotFound)
+        ));
+        assert!(matches!(w.delete_exercise(U, squat).await, Ok(())));
+    }
 
     #[test]
     fn set_values_are_checked() {

@@ -130,6 +130,23 @@ async fn a_long_capture_keeps_its_whole_text_as_the_task_description() {
 }
 
 #[tokio::test]
+async fn a_capture_of_exactly_a_titles_length_needs_no_description() {
+    let w = world();
+    let p = w.project().await;
+    let c = w.capture(&"x".repeat(500)).await;
+    let Converted::Task { task, .. } = w
+        .convert
+        .run(U, auckland(), c.id, Target::Task(to_task(p)))
+        .await
+        .unwrap()
+    else {
+        panic!("a task")
+    };
+    assert_eq!(task.title.chars().count(), 500);
+    assert_eq!(task.description, None);
+}
+
+#[tokio::test]
 async fn given_task_fields_win_over_the_defaults() {
     let w = world();
     let p = w.project().await;

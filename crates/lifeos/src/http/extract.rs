@@ -218,7 +218,6 @@ pub fn not_null<T>(field: &str, v: Option<Option<T>>) -> Result<Option<T>, Field
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
