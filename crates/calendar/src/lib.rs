@@ -1,4 +1,23 @@
-//! The calendar module (API.md). Entities, rules and services of this module, with
-//! traits for its persistence ports; implemented by `lifeos-db`.
+//! The calendar module (API.md section 7): events, single and recurring
+//! (RFC 5545 RRULE expanded in the event's own time zone), skipped and
+//! changed occurrences, and the occurrences view of a window of days.
+//! Recurrence expansion lives here and is pure: no clock, no database.
 //!
 //! Must not depend on diesel, diesel-async, deadpool or actix.
+
+mod expand;
+#[cfg(any(test, feature = "fakes"))]
+pub mod fake;
+mod model;
+mod ports;
+mod rule;
+mod service;
+
+pub use expand::{MAX_INSTANCES, Window, generates, occurrences, series_end};
+pub use model::{
+    Event, EventDescription, EventDraft, EventId, EventPatch, EventTitle, Location, NewEvent,
+    Occurrence, Override, OverrideDraft, Span, When,
+};
+pub use ports::EventRepository;
+pub use rule::Rule;
+pub use service::{CalendarError, CalendarService, MAX_WINDOW_DAYS, parse_exdates};

@@ -1,0 +1,355 @@
+//! The calendar service against the in-memory repository.
+
+use super::*;
+use crate::fake::InMemoryEvents;
+use crate::model::{EventTitle, Occurrence};
+use lifeos_kernel::{FixedClock, WeekStart};
+
+const U: UserId = UserId(uuid::Uuid::nil());
+const OTHER: UserId = UserId(uuid::Uuid::from_u128(9));
+
+fn svc() -> CalendarService {
+    CalendarService::new(
+        Arc::new(InMemoryEvents::default()),
+        Arc::new(FixedClock::new("2026-11-24T08:00:00Z".parse().unwrap())),
+    )
+}
+
+fn berlin() -> TimePrefs {
+    TimePrefs {
+        timezone: chrono_tz::Europe::Berlin,
+        week_start: WeekStart::Monday,
+    }
+}
+
+fn at(s: &str) -> When {
+    When::At(s.parse().unwrap())
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn draft(start: &str, rrule: Option<&str>) -> EventDraft {
+    EventDraft {
+        title: EventTitle::parse("Standup").unwrap(),
+        description: None,
+        location: None,
+        span: Span::new(at(start), None).unwrap(),
+        timezone: None,
+        rrule: rrule.map(str::to_string),
+        exdates: Vec::new(),
+        color: None,
+    }
+}
+
+fn starts(list: &[Occurrence]) -> Vec<String> {
+    list.iter().map(|o| o.start.to_wire()).collect()
+}
+
+#[tokio::test]
+async fn an_event_takes_the_users_zone_and_its_rule_is_checked_when_written() {
+    let s = svc();
+    let e = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(e.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(
+        e.created_at,
+        "2026-11-24T08:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    let bad = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;BYDAY=XX")),
+        )
+        .await;
+    assert!(matches!(bad, Err(CalendarError::Invalid(f)) if f.field == "rrule"));
+    let mut mixed = draft("2026-11-23T08:00:00Z", None);
+    mixed.exdates = vec![When::On(d("2026-11-24"))];
+    let bad = s.create(U, berlin(), mixed).await;
+    assert!(matches!(bad, Err(CalendarError::Invalid(f)) if f.field == "exdates[0]"));
+    assert!(matches!(
+        s.get(OTHER, e.id).await,
+        Err(CalendarError::NotFound)
+    ));
+    assert!(matches!(
+        s.delete(OTHER, e.id).await,
+        Err(CalendarError::NotFound)
+    ));
+    assert_eq!(s.list(U, PageRequest::default()).await.unwrap().total, 1);
+    s.delete(U, e.id).await.unwrap();
+    assert!(matches!(
+        s.delete(U, e.id).await,
+        Err(CalendarError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn the_window_must_run_forward_and_at_most_366_days() {
+    let s = svc();
+    let r = s
+        .occurrences(U, berlin(), d("2026-11-24"), d("2026-11-23"))
+        .await;
+    assert!(matches!(r, Err(CalendarError::Invalid(f)) if f.field == "to"));
+    assert!(
+        s.occurrences(U, berlin(), d("2026-01-01"), d("2027-01-01"))
+            .await
+            .is_ok()
+    ); // 366 days
+    let r = s
+        .occurrences(U, berlin(), d("2026-01-01"), d("2027-01-02"))
+        .await;
+    assert!(matches!(r, Err(CalendarError::Invalid(f)) if f.field == "to"));
+    assert!(
+        s.occurrences(U, berlin(), d("2026-11-24"), d("2026-11-24"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn occurrences_of_all_events_come_sorted_by_start_and_only_the_users() {
+    let s = svc();
+    s.create(
+        U,
+        berlin(),
+        draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;COUNT=3")),
+    )
+    .await
+    .unwrap();
+    s.create(U, berlin(), draft("2026-11-24T07:00:00Z", None))
+        .await
+        .unwrap();
+    s.create(OTHER, berlin(), draft("2026-11-24T07:30:00Z", None))
+        .await
+        .unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-24"), d("2026-11-25"))
+        .await
+        .unwrap();
+    assert_eq!(
+        starts(&list),
+        [
+            "2026-11-24T07:00:00Z",
+            "2026-11-24T08:00:00Z",
+            "2026-11-25T08:00:00Z"
+        ]
+    );
+    assert!(!list[0].recurring && list[1].recurring);
+}
+
+#[tokio::test]
+async fn one_occurrence_can_be_changed_or_skipped_and_only_a_generated_one() {
+    let s = svc();
+    let e = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;COUNT=5")),
+        )
+        .await
+        .unwrap();
+    let changed = s
+        .change_occurrence(
+            U,
+            e.id,
+            "2026-11-24T08:00:00Z",
+            OverrideDraft {
+                title: Some(EventTitle::parse("Late standup").unwrap()),
+                start: Some(at("2026-11-24T10:00:00Z")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.end.to_wire(), "2026-11-24T11:00:00Z");
+    assert_eq!(changed.recurrence_id, Some(at("2026-11-24T08:00:00Z")));
+    // A second change merges with the first.
+    let again = s
+        .change_occurrence(
+            U,
+            e.id,
+            "2026-11-24T08:00:00Z",
+            OverrideDraft {
+                end: Some(at("2026-11-24T10:30:00Z")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.title.as_str(), again.start.to_wire().as_str()),
+        ("Late standup", "2026-11-24T10:00:00Z")
+    );
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-24"), d("2026-11-24"))
+        .await
+        .unwrap();
+    assert_eq!(list, vec![again]);
+
+    s.skip_occurrence(U, e.id, "2026-11-25T08:00:00Z")
+        .await
+        .unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-25"), d("2026-11-25"))
+        .await
+        .unwrap();
+    assert!(list.is_empty());
+    assert_eq!(
+        s.get(U, e.id).await.unwrap().exdates,
+        vec![at("2026-11-25T08:00:00Z")]
+    );
+
+    for rid in [
+        "2026-11-25T08:00:00Z",
+        "2026-11-24T08:00:01Z",
+        "2026-12-24T08:00:00Z",
+        "nonsense",
+    ] {
+        assert!(
+            matches!(
+                s.skip_occurrence(U, e.id, rid).await,
+                Err(CalendarError::NotFound)
+            ),
+            "{rid}"
+        );
+    }
+    assert!(matches!(
+        s.skip_occurrence(OTHER, e.id, "2026-11-26T08:00:00Z").await,
+        Err(CalendarError::NotFound)
+    ));
+    let back = s
+        .change_occurrence(
+            U,
+            e.id,
+            "2026-11-26T08:00:00Z",
+            OverrideDraft {
+                end: Some(at("2026-11-26T07:00:00Z")),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(back, Err(CalendarError::Invalid(f)) if f.field == "end"));
+}
+
+#[tokio::test]
+async fn changing_the_series_forgets_changes_it_no_longer_generates() {
+    let s = svc();
+    let e = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;COUNT=5")),
+        )
+        .await
+        .unwrap();
+    for rid in ["2026-11-24T08:00:00Z", "2026-11-25T08:00:00Z"] {
+        s.change_occurrence(
+            U,
+            e.id,
+            rid,
+            OverrideDraft {
+                title: Some(EventTitle::parse("x").unwrap()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let patch = EventPatch {
+        rrule: Some(Some("FREQ=DAILY;INTERVAL=2;COUNT=3".into())),
+        ..Default::default()
+    };
+    s.update(U, e.id, patch).await.unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-23"), d("2026-11-30"))
+        .await
+        .unwrap();
+    let titled: Vec<&str> = list.iter().map(|o| o.title.as_str()).collect();
+    assert_eq!(titled, ["Standup", "x", "Standup"]);
+    // A title-only change keeps the changed occurrences.
+    s.update(
+        U,
+        e.id,
+        EventPatch {
+            title: Some(EventTitle::parse("Daily").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-23"), d("2026-11-30"))
+        .await
+        .unwrap();
+    assert_eq!(list[1].title, "x");
+    assert_eq!(list[0].title, "Daily");
+}
+
+#[tokio::test]
+async fn a_patch_keeps_what_it_does_not_send_and_checks_what_it_does() {
+    let s = svc();
+    let e = s
+        .create(U, berlin(), draft("2026-11-23T08:00:00Z", None))
+        .await
+        .unwrap();
+    let moved = s
+        .update(
+            U,
+            e.id,
+            EventPatch {
+                start: Some("2026-11-23T08:30:00Z".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.span.end(), at("2026-11-23T09:00:00Z"));
+    let r = s
+        .update(
+            U,
+            e.id,
+            EventPatch {
+                start: Some("2026-11-23T10:00:00Z".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(r, Err(CalendarError::Invalid(f)) if f.field == "end"));
+    let r = s
+        .update(
+            U,
+            e.id,
+            EventPatch {
+                all_day: Some(true),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(r, Err(CalendarError::Invalid(f)) if f.field == "start"));
+    let day = s
+        .update(
+            U,
+            e.id,
+            EventPatch {
+                all_day: Some(true),
+                start: Some("2026-12-24".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(day.span.end(), When::On(d("2026-12-25")));
+    assert!(matches!(
+        s.update(OTHER, e.id, EventPatch::default()).await,
+        Err(CalendarError::NotFound)
+    ));
+}
