@@ -7,10 +7,14 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use lifeos_calendar::{
+    CalendarError, CalendarService, Event, EventDescription, EventDraft, EventTitle, Location,
+    NewEvent, Span, When,
+};
 use lifeos_captures::{Capture, CaptureError, CaptureId, CaptureService, CaptureStatus};
 use lifeos_journal::{Entry, EntryKind, JournalError, JournalService, NewEntry};
 use lifeos_kernel::{
-    Clock, Conflict, FieldError, StoreError, TimePrefs, Uniqueness, UserId, char_len,
+    Clock, Color, Conflict, FieldError, StoreError, TimePrefs, Uniqueness, UserId, char_len,
 };
 use lifeos_projects::{
     Description, NewTask, Priority, ProjectId, ProjectService, Task, TaskDraft, TaskStatus,
@@ -50,6 +54,18 @@ pub trait ConversionStore: Send + Sync {
         entry: NewEntry,
         now: DateTime<Utc>,
     ) -> Result<(Capture, Entry), StoreError>;
+
+    /// As [`Self::convert_to_task`], storing a calendar event.
+    ///
+    /// # Errors
+    /// As [`Self::convert_to_task`] (there is no project to miss).
+    async fn convert_to_event(
+        &self,
+        user: UserId,
+        capture: CaptureId,
+        event: NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(Capture, Event), StoreError>;
 }
 
 /// A task to make of a capture; `title` defaults to the capture's text.
@@ -80,6 +96,36 @@ pub struct EntryTarget {
     pub content: Option<Value>,
 }
 
+/// A calendar event to make of a capture: the event's own draft, whose
+/// title defaults to the capture's text (cut as for tasks).
+#[derive(Debug, Clone)]
+pub struct EventTarget {
+    /// Title (default: the capture's first 500 characters).
+    pub title: Option<EventTitle>,
+    /// Everything else, as for `POST /calendar/events` (the span's end
+    /// already defaulted: one hour, or one day when all-day).
+    pub draft: EventFields,
+}
+
+/// The fields of an event besides its title.
+#[derive(Debug, Clone)]
+pub struct EventFields {
+    /// Description.
+    pub description: Option<EventDescription>,
+    /// Location.
+    pub location: Option<Location>,
+    /// Start and end.
+    pub span: Span,
+    /// Zone (default: the user's).
+    pub timezone: Option<chrono_tz::Tz>,
+    /// RRULE.
+    pub rrule: Option<String>,
+    /// Exdates.
+    pub exdates: Vec<When>,
+    /// Color.
+    pub color: Option<Color>,
+}
+
 /// What to convert a capture into.
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -87,6 +133,8 @@ pub enum Target {
     Task(TaskTarget),
     /// A journal entry.
     JournalEntry(EntryTarget),
+    /// A calendar event.
+    Event(EventTarget),
 }
 
 /// A converted capture and what it became.
@@ -105,6 +153,13 @@ pub enum Converted {
         capture: Capture,
         /// The new entry.
         entry: Entry,
+    },
+    /// Became a calendar event.
+    Event {
+        /// The capture, now processed.
+        capture: Capture,
+        /// The new event.
+        event: Event,
     },
 }
 
@@ -150,6 +205,16 @@ impl From<CaptureError> for ConvertError {
     }
 }
 
+impl From<CalendarError> for ConvertError {
+    fn from(e: CalendarError) -> Self {
+        match e {
+            CalendarError::Invalid(f) => Self::Invalid(f),
+            CalendarError::NotFound => Self::NotFound,
+            CalendarError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<JournalError> for ConvertError {
     fn from(e: JournalError) -> Self {
         match e {
@@ -166,6 +231,7 @@ pub struct ConvertCapture {
     captures: Arc<CaptureService>,
     projects: Arc<ProjectService>,
     journal: Arc<JournalService>,
+    calendar: Arc<CalendarService>,
     store: Arc<dyn ConversionStore>,
     clock: Arc<dyn Clock>,
 }
@@ -182,6 +248,7 @@ impl ConvertCapture {
         captures: Arc<CaptureService>,
         projects: Arc<ProjectService>,
         journal: Arc<JournalService>,
+        calendar: Arc<CalendarService>,
         store: Arc<dyn ConversionStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -189,6 +256,7 @@ impl ConvertCapture {
             captures,
             projects,
             journal,
+            calendar,
             store,
             clock,
         }
@@ -233,6 +301,29 @@ impl ConvertCapture {
                     .convert_to_entry(user, id, entry, self.clock.now())
                     .await?;
                 Ok(Converted::JournalEntry { capture, entry })
+            }
+            Target::Event(e) => {
+                let title = match e.title {
+                    Some(t) => t,
+                    None => EventTitle::from_text(&text)?,
+                };
+                let f = e.draft;
+                let draft = EventDraft {
+                    title,
+                    description: f.description,
+                    location: f.location,
+                    span: f.span,
+                    timezone: f.timezone,
+                    rrule: f.rrule,
+                    exdates: f.exdates,
+                    color: f.color,
+                };
+                let event = self.calendar.new_event(user, prefs, draft)?;
+                let (capture, event) = self
+                    .store
+                    .convert_to_event(user, id, event, self.clock.now())
+                    .await?;
+                Ok(Converted::Event { capture, event })
             }
         }
     }

@@ -9,6 +9,8 @@
 use crate::ConversionStore;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lifeos_calendar::fake::InMemoryEvents;
+use lifeos_calendar::{Event, EventRepository, NewEvent};
 use lifeos_captures::fake::InMemoryCaptures;
 use lifeos_captures::{Capture, CaptureId, CaptureRepository, CaptureStatus, TargetKind};
 use lifeos_journal::fake::InMemoryEntries;
@@ -27,6 +29,8 @@ pub struct InMemoryConversions {
     pub projects: Arc<InMemoryProjects>,
     /// The journal (shared with the journal service under test).
     pub entries: Arc<InMemoryEntries>,
+    /// The calendar (shared with the calendar service under test).
+    pub events: Arc<InMemoryEvents>,
 }
 
 impl InMemoryConversions {
@@ -78,5 +82,18 @@ impl ConversionStore for InMemoryConversions {
         let entry = self.entries.insert_entry(entry).await?;
         let c = self.mark(user, capture, TargetKind::JournalEntry, entry.id.0, now)?;
         Ok((c, entry))
+    }
+
+    async fn convert_to_event(
+        &self,
+        user: UserId,
+        capture: CaptureId,
+        event: NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(Capture, Event), StoreError> {
+        self.inbox(user, capture).await?;
+        let event = self.events.insert_event(event).await?;
+        let c = self.mark(user, capture, TargetKind::Event, event.id.0, now)?;
+        Ok((c, event))
     }
 }

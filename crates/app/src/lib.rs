@@ -12,5 +12,6 @@ mod convert;
 pub mod fake;
 
 pub use convert::{
-    ConversionStore, ConvertCapture, ConvertError, Converted, EntryTarget, Target, TaskTarget,
+    ConversionStore, ConvertCapture, ConvertError, Converted, EntryTarget, EventFields,
+    EventTarget, Target, TaskTarget,
 };

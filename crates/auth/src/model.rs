@@ -159,8 +159,7 @@ impl Settings {
     /// # Errors
     /// A [`FieldError`] on `timezone` for an unknown name.
     pub fn parse_timezone(raw: &str) -> Result<Tz, FieldError> {
-        raw.parse::<Tz>()
-            .map_err(|_unknown| FieldError::new("timezone", format!("unknown time zone: {raw}")))
+        lifeos_kernel::parse_timezone(raw)
     }
 }
 

@@ -295,10 +295,10 @@ pub struct OverrideDraft {
     pub description: Option<EventDescription>,
     /// Location.
     pub location: Option<Location>,
-    /// New start.
-    pub start: Option<When>,
-    /// New end.
-    pub end: Option<When>,
+    /// New start, as sent (a date or a date-time, by the event's kind).
+    pub start: Option<String>,
+    /// New end, as sent.
+    pub end: Option<String>,
     /// Color.
     pub color: Option<Color>,
 }

@@ -357,17 +357,16 @@ impl CalendarService {
     ) -> Result<Occurrence, CalendarError> {
         let (event, mut overrides, rid) = self.occurrence_of(user, id, rid).await?;
         let all_day = event.span.all_day();
-        for (field, w) in [("start", d.start), ("end", d.end)] {
-            if w.is_some_and(|w| matches!(w, When::On(_)) != all_day) {
-                return Err(FieldError::new(
-                    field,
-                    format!(
-                        "{field} must be a date for an all-day event and a date-time otherwise"
-                    ),
-                )
-                .into());
-            }
-        }
+        let new_start = d
+            .start
+            .as_deref()
+            .map(|s| When::parse("start", s, all_day))
+            .transpose()?;
+        let new_end = d
+            .end
+            .as_deref()
+            .map(|s| When::parse("end", s, all_day))
+            .transpose()?;
         let mut o = overrides
             .iter()
             .find(|o| o.recurrence_id == rid)
@@ -393,11 +392,11 @@ impl CalendarService {
         if let Some(x) = d.color {
             o.color = Some(x.into_string());
         }
-        if d.start.is_some() {
-            o.start = d.start;
+        if new_start.is_some() {
+            o.start = new_start;
         }
-        if d.end.is_some() {
-            o.end = d.end;
+        if new_end.is_some() {
+            o.end = new_end;
         }
         let (start, end) = moved(&o, event.span.duration());
         if end < start {

@@ -1,6 +1,7 @@
 //! The captures port over PostgreSQL, and capture conversion: the target is
 //! created and the capture marked processed in one transaction.
 
+use crate::calendar::insert_event_on;
 use crate::journal::insert_entry_on;
 use crate::projects::insert_task_on;
 use crate::schema::{captures as cp, idempotency_keys as ik};
@@ -11,6 +12,7 @@ use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lifeos_app::ConversionStore;
+use lifeos_calendar::{Event, NewEvent};
 use lifeos_captures::{
     Capture, CaptureChanges, CaptureId, CaptureRepository, CaptureStatus, KeyOutcome, NewCapture,
     Receipt, TargetKind,
@@ -321,6 +323,26 @@ impl ConversionStore for PgStore {
             let t = insert_task_on(c, &task).await?;
             let cap = mark_converted(c, id, TargetKind::Task, t.id.0, now).await?;
             Ok::<_, TxError>((cap, t))
+        })
+        .await
+        .map_err(StoreError::from)
+    }
+
+    async fn convert_to_event(
+        &self,
+        user: UserId,
+        id: CaptureId,
+        event: NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(Capture, Event), StoreError> {
+        let mut conn = self.conn().await?;
+        conn.transaction(async |c| {
+            lock_inbox_capture(c, user, id)
+                .await?
+                .map_err(TxError::Refused)?;
+            let e = insert_event_on(c, &event).await?;
+            let cap = mark_converted(c, id, TargetKind::Event, e.id.0, now).await?;
+            Ok::<_, TxError>((cap, e))
         })
         .await
         .map_err(StoreError::from)

@@ -5,6 +5,7 @@
 //! Only this crate (and the binary) may depend on diesel.
 
 mod auth;
+mod calendar;
 mod captures;
 mod error;
 mod journal;

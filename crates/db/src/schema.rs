@@ -34,6 +34,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_overrides (event_id, recurrence_id) {
+        event_id -> Uuid,
+        user_id -> Uuid,
+        recurrence_id -> Timestamptz,
+        title -> Nullable<Text>,
+        description -> Nullable<Text>,
+        location -> Nullable<Text>,
+        starts_at -> Nullable<Timestamptz>,
+        ends_at -> Nullable<Timestamptz>,
+        color -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        location -> Nullable<Text>,
+        all_day -> Bool,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        timezone -> Text,
+        rrule -> Nullable<Text>,
+        exdates -> Array<Nullable<Timestamptz>>,
+        color -> Nullable<Text>,
+        series_end -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     exercises (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -230,6 +264,8 @@ diesel::table! {
 
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(captures -> users (user_id));
+diesel::joinable!(event_overrides -> users (user_id));
+diesel::joinable!(events -> users (user_id));
 diesel::joinable!(exercises -> users (user_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(journal_entries -> users (user_id));
@@ -248,6 +284,8 @@ diesel::joinable!(workout_sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     captures,
+    event_overrides,
+    events,
     exercises,
     idempotency_keys,
     journal_entries,

@@ -13,7 +13,7 @@ mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use page::{Page, PageRequest};
-pub use prefs::{TimePrefs, WeekStart};
+pub use prefs::{TimePrefs, WeekStart, parse_timezone};
 pub use store::{Conflict, StoreError, Uniqueness};
 pub use text::{char_len, optional_text, plain_text, storable, trimmed_text};
 pub use wire::Color;

@@ -47,6 +47,15 @@ impl WeekStart {
     }
 }
 
+/// Parses an IANA time zone name (`Europe/Berlin`).
+///
+/// # Errors
+/// A [`FieldError`] on `timezone` for a name the IANA database lacks.
+pub fn parse_timezone(raw: &str) -> Result<Tz, crate::FieldError> {
+    raw.parse::<Tz>()
+        .map_err(|_unknown| crate::FieldError::new("timezone", format!("unknown time zone: {raw}")))
+}
+
 /// A user's time zone and week start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimePrefs {

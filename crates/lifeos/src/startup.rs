@@ -71,10 +71,15 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         repo.clone(),
         clock.clone(),
     ));
+    let calendar = Arc::new(lifeos_calendar::CalendarService::new(
+        repo.clone(),
+        clock.clone(),
+    ));
     let convert = Arc::new(lifeos_app::ConvertCapture::new(
         captures.clone(),
         projects.clone(),
         journal.clone(),
+        calendar.clone(),
         repo.clone(),
         clock.clone(),
     ));
@@ -83,6 +88,7 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         journal,
         projects,
         captures,
+        calendar,
         convert,
         sessions: Arc::new(lifeos_workouts::SessionService::new(
             repo.clone(),

@@ -2,6 +2,7 @@
 
 use lifeos_app::ConvertCapture;
 use lifeos_auth::AuthService;
+use lifeos_calendar::CalendarService;
 use lifeos_captures::CaptureService;
 use lifeos_db::PgStore;
 use lifeos_journal::JournalService;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub projects: Arc<ProjectService>,
     /// Capture use cases.
     pub captures: Arc<CaptureService>,
+    /// Calendar use cases.
+    pub calendar: Arc<CalendarService>,
     /// Capture conversion (application layer: captures → tasks, journal).
     pub convert: Arc<ConvertCapture>,
     /// Workout use cases.

@@ -23,10 +23,12 @@ fn world() -> World {
     let captures = Arc::new(CaptureService::new(fakes.captures.clone(), clock.clone()));
     let projects = Arc::new(ProjectService::new(fakes.projects.clone(), clock.clone()));
     let journal = Arc::new(JournalService::new(fakes.entries.clone(), clock.clone()));
+    let calendar = Arc::new(CalendarService::new(fakes.events.clone(), clock.clone()));
     let convert = ConvertCapture::new(
         captures.clone(),
         projects.clone(),
         journal.clone(),
+        calendar,
         Arc::new(fakes),
         clock,
     );
@@ -311,4 +313,56 @@ fn store_errors_map_to_what_the_conversion_means() {
         ConvertError::from(StoreError::NotFound),
         ConvertError::NotFound
     ));
+}
+
+fn to_event(start: &str) -> EventTarget {
+    EventTarget {
+        title: None,
+        draft: EventFields {
+            description: None,
+            location: None,
+            span: Span::new(When::At(start.parse().unwrap()), None).unwrap(),
+            timezone: None,
+            rrule: None,
+            exdates: Vec::new(),
+            color: None,
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_capture_becomes_an_hour_long_event_in_the_users_zone() {
+    let w = world();
+    let c = w.capture("Dentist").await;
+    let Converted::Event { capture, event } = w
+        .convert
+        .run(
+            U,
+            auckland(),
+            c.id,
+            Target::Event(to_event("2026-12-01T09:00:00Z")),
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("an event")
+    };
+    assert_eq!(event.title, "Dentist");
+    assert_eq!(event.timezone, auckland().timezone);
+    assert_eq!(event.span.duration(), chrono::Duration::hours(1));
+    assert_eq!(capture.converted_to, Some((TargetKind::Event, event.id.0)));
+}
+
+#[tokio::test]
+async fn a_bad_event_leaves_the_capture_in_the_inbox() {
+    let w = world();
+    let c = w.capture("Dentist").await;
+    let mut t = to_event("2026-12-01T09:00:00Z");
+    t.draft.rrule = Some("FREQ=MINUTELY".into());
+    let r = w.convert.run(U, auckland(), c.id, Target::Event(t)).await;
+    assert!(
+        matches!(&r, Err(ConvertError::Invalid(f)) if f.field == "rrule"),
+        "{r:?}"
+    );
+    assert_eq!(w.status_of(&c).await, CaptureStatus::Inbox);
 }

@@ -164,7 +164,7 @@ async fn one_occurrence_can_be_changed_or_skipped_and_only_a_generated_one() {
             "2026-11-24T08:00:00Z",
             OverrideDraft {
                 title: Some(EventTitle::parse("Late standup").unwrap()),
-                start: Some(at("2026-11-24T10:00:00Z")),
+                start: Some("2026-11-24T10:00:00Z".into()),
                 ..Default::default()
             },
         )
@@ -179,7 +179,7 @@ async fn one_occurrence_can_be_changed_or_skipped_and_only_a_generated_one() {
             e.id,
             "2026-11-24T08:00:00Z",
             OverrideDraft {
-                end: Some(at("2026-11-24T10:30:00Z")),
+                end: Some("2026-11-24T10:30:00Z".into()),
                 ..Default::default()
             },
         )
@@ -232,7 +232,7 @@ async fn one_occurrence_can_be_changed_or_skipped_and_only_a_generated_one() {
             e.id,
             "2026-11-26T08:00:00Z",
             OverrideDraft {
-                end: Some(at("2026-11-26T07:00:00Z")),
+                end: Some("2026-11-26T07:00:00Z".into()),
                 ..Default::default()
             },
         )

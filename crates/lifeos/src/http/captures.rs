@@ -2,6 +2,7 @@
 //! conversion (the application layer's `ConvertCapture`, called once).
 
 use crate::http::auth::{ApiKeyUser, CurrentUser};
+use crate::http::calendar::{EventInput, EventResponse};
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
     ApiJson, ApiQuery, PathId, double_option, has_content_type, not_null, parse_json, read_body,
@@ -14,7 +15,10 @@ use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use lifeos_app::{ConvertError, Converted, EntryTarget, Target, TaskTarget};
+use lifeos_app::{
+    ConvertError, Converted, EntryTarget, EventFields, EventTarget, Target, TaskTarget,
+};
+use lifeos_calendar::EventTitle;
 use lifeos_captures::{
     Capture, CaptureChanges, CaptureContent, CaptureError, CaptureId, CaptureSource, CaptureStatus,
 };
@@ -151,6 +155,22 @@ pub struct ConvertBody {
     /// Journal entry content (default `{"body": <capture content>}`).
     #[schema(value_type = Option<Object>)]
     pub content: Option<Value>,
+    /// Event start: an RFC 3339 instant, or a date when `all_day`.
+    pub start: Option<String>,
+    /// Event end (default: one hour after `start`, or the next day).
+    pub end: Option<String>,
+    /// Whole-day event (default false).
+    pub all_day: Option<bool>,
+    /// Event time zone (default: yours).
+    pub timezone: Option<String>,
+    /// Event location.
+    pub location: Option<String>,
+    /// Event RRULE.
+    pub rrule: Option<String>,
+    /// Event exdates.
+    pub exdates: Option<Vec<String>>,
+    /// Event color.
+    pub color: Option<String>,
 }
 
 /// The converted capture and what it became.
@@ -419,10 +439,35 @@ impl TryFrom<ConvertBody> for Target {
                 entry_date: b.entry_date,
                 content: b.content,
             })),
-            "event" => Err(FieldError::new(
-                "type",
-                "converting to an event needs the calendar module, which this server does not have yet",
-            )),
+            "event" => {
+                let start = b
+                    .start
+                    .as_deref()
+                    .ok_or_else(|| FieldError::new("start", "start is required"))?;
+                let f = EventInput {
+                    description: b.description.as_deref(),
+                    location: b.location.as_deref(),
+                    start,
+                    end: b.end.as_deref(),
+                    all_day: b.all_day.unwrap_or(false),
+                    timezone: b.timezone.as_deref(),
+                    exdates: b.exdates.as_deref().unwrap_or_default(),
+                    color: b.color.as_deref(),
+                }
+                .parse()?;
+                Ok(Self::Event(EventTarget {
+                    title: b.title.as_deref().map(EventTitle::parse).transpose()?,
+                    draft: EventFields {
+                        description: f.description,
+                        location: f.location,
+                        span: f.span,
+                        timezone: f.timezone,
+                        rrule: b.rrule,
+                        exdates: f.exdates,
+                        color: f.color,
+                    },
+                }))
+            }
             _ => Err(FieldError::new(
                 "type",
                 "type must be task, journal_entry or event",
@@ -459,6 +504,10 @@ pub async fn convert_capture(
         Converted::JournalEntry { capture, entry } => json!({
             "capture": CaptureResponse::from(capture),
             "target": EntryResponse::from(entry),
+        }),
+        Converted::Event { capture, event } => json!({
+            "capture": CaptureResponse::from(capture),
+            "target": EventResponse::from(event),
         }),
     };
     Ok(HttpResponse::Created().json(body))

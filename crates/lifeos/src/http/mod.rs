@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod auth_routes;
+pub mod calendar;
 pub mod captures;
 pub mod error;
 pub mod extract;
@@ -31,6 +32,7 @@ pub fn routes() -> RouteTable {
     journal::routes(&mut t);
     projects::routes(&mut t);
     captures::routes(&mut t);
+    calendar::routes(&mut t);
     workouts::routes(&mut t);
     workouts::program_routes(&mut t);
     workouts::session_routes(&mut t);

@@ -1,7 +1,9 @@
 //! `GET /api/openapi.json`, generated from the handlers' annotations.
 
 use crate::http::RouteTable;
-use crate::http::{auth_routes, captures, error, health, journal, projects, settings, workouts};
+use crate::http::{
+    auth_routes, calendar, captures, error, health, journal, projects, settings, workouts,
+};
 use actix_web::HttpResponse;
 use actix_web::http::Method;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -57,6 +59,9 @@ impl Modify for SecuritySchemes {
         workouts::patch_workout, workouts::delete_workout, workouts::finish_workout,
         workouts::create_log, workouts::patch_log, workouts::delete_log,
         workouts::exercise_history,
+        calendar::list_events, calendar::create_event, calendar::get_event,
+        calendar::patch_event, calendar::delete_event, calendar::list_occurrences,
+        calendar::patch_occurrence, calendar::delete_occurrence,
     ),
     components(schemas(error::ErrorBody))
 )]

@@ -440,9 +440,14 @@ async fn converting_to_a_journal_entry_defaults_to_todays_morning_pages() {
     assert_eq!(res.status(), 201);
     for (body, field) in [
         (json!({"type": "memo"}), "type"),
+        (json!({"type": "event"}), "start"),
         (
-            json!({"type": "event", "start": "2026-12-01T09:00:00Z"}),
-            "type",
+            json!({"type": "event", "start": "2026-12-01T09:00:00Z", "rrule": "FREQ=SECONDLY"}),
+            "rrule",
+        ),
+        (
+            json!({"type": "event", "start": "2026-12-01T09:00:00Z", "end": "2026-12-01T08:00:00Z"}),
+            "end",
         ),
     ] {
         let c: Value = app

@@ -1,0 +1,2 @@
+DROP TABLE event_overrides;
+DROP TABLE events;
