@@ -32,6 +32,19 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo test -p lifeos --test api operations::domain_crates_do_not_depend
 
+# Regenerate crates/db/src/schema.rs from the migrations (needs diesel_cli:
+# cargo install diesel_cli --no-default-features --features postgres)
+schema:
+    cargo run -q -p lifeos-testdb --example print_schema > crates/db/src/schema.rs
+
+# Mutation testing of the domain crates (needs cargo-mutants); each must catch 85 %
+mutants *crates:
+    scripts/mutation-score {{crates}}
+
+# Everything CI runs (from an empty cargo home)
+ci:
+    .ci/run
+
 # Benchmarks (see docs/performance.md)
 bench:
     cargo run --release -p lifeos --example bench
