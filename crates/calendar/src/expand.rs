@@ -230,4 +230,6 @@ pub(crate) fn moved(o: &Override, duration: chrono::Duration) -> (When, When) {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
