@@ -132,6 +132,38 @@ async fn seed_projects(db: &lifeos_testdb::TestDb, username: &str) {
     .expect("seed projects");
 }
 
+/// 300 events, 200 of them recurring (daily, weekly, monthly, yearly, in
+/// Europe/Berlin), all started `days_ago` days ago, and 100 single events
+/// spread over those days.
+async fn seed_calendar(db: &lifeos_testdb::TestDb, username: &str, days_ago: i32) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
+    c.batch_execute(&format!(
+        "INSERT INTO users (id, username, password_hash) \
+           SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
+         INSERT INTO user_settings (user_id, timezone) SELECT id, 'Europe/Berlin' FROM users WHERE username = '{username}'; \
+         INSERT INTO events (id, user_id, title, all_day, starts_at, ends_at, timezone, rrule, series_end, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Series ' || i, false, \
+                  date_trunc('day', now()) - make_interval(days => {days_ago}) + make_interval(hours => 6 + i % 12), \
+                  date_trunc('day', now()) - make_interval(days => {days_ago}) + make_interval(hours => 7 + i % 12), \
+                  'Europe/Berlin', \
+                  (ARRAY['FREQ=DAILY', 'FREQ=WEEKLY;BYDAY=MO,WE,FR', 'FREQ=MONTHLY;BYMONTHDAY=15', 'FREQ=YEARLY'])[1 + i % 4], \
+                  NULL, now(), now() \
+           FROM users u, generate_series(1, 200) i WHERE u.username = '{username}'; \
+         INSERT INTO events (id, user_id, title, all_day, starts_at, ends_at, timezone, series_end, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Single ' || i, false, t, t + interval '1 hour', 'Europe/Berlin', \
+                  t + interval '1 hour', now(), now() \
+           FROM users u, generate_series(1, 100) i, \
+                LATERAL (SELECT date_trunc('day', now()) - make_interval(days => {days_ago} * i / 100) AS t) tt \
+           WHERE u.username = '{username}'; \
+         ANALYZE;"
+    ))
+    .await
+    .expect("seed calendar");
+}
+
 #[tokio::main]
 async fn main() {
     let db = lifeos_testdb::TestDb::new().await;
@@ -267,6 +299,41 @@ async fn main() {
         }
     }
 
+    // Calendar: 300 events (200 recurring) started 10 years ago against 1 month ago.
+    for (label, days) in [("1 month", 30), ("10 years", 3650)] {
+        let name = format!("calendar{days}");
+        let c = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        seed_calendar(&db, &name, days).await;
+        c.post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"username": name, "password": "bench-password"}))
+            .send()
+            .await
+            .expect("login");
+        let today = chrono::Utc::now().date_naive();
+        for (window, to) in [("7 days", 6), ("366 days", 365)] {
+            let url = format!(
+                "{base}/api/v1/calendar/occurrences?from={today}&to={}",
+                today + chrono::Days::new(to)
+            );
+            let c = c.clone();
+            reports.push(
+                measure(
+                    &format!("GET /occurrences {window} ({label})"),
+                    32,
+                    if to > 7 { 300 } else { 2_000 },
+                    move |_| {
+                        let (c, url) = (c.clone(), url.clone());
+                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                    },
+                )
+                .await,
+            );
+        }
+    }
+
     // The Siri hot path: each request a new capture, with and without a key.
     {
         let key: serde_json::Value = client
@@ -309,12 +376,12 @@ async fn main() {
     }
 
     println!(
-        "{:<40} {:>10} {:>10} {:>10} {:>7}",
+        "{:<48} {:>10} {:>10} {:>10} {:>7}",
         "scenario", "p50 ms", "p99 ms", "req/s", "errors"
     );
     for r in reports {
         println!(
-            "{:<40} {:>10.2} {:>10.2} {:>10.0} {:>7}",
+            "{:<48} {:>10.2} {:>10.2} {:>10.0} {:>7}",
             r.name,
             r.p50.as_secs_f64() * 1000.0,
             r.p99.as_secs_f64() * 1000.0,

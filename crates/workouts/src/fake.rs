@@ -1,11 +1,10 @@
 //! An in-memory exercise repository with the database's uniqueness rule.
 
 use crate::model::{Exercise, ExerciseChanges, ExerciseFilter, ExerciseId, NewExercise};
-use crate::ports::ExerciseRepository;
-use crate::programs::{
+use crate::model::{
     ListRefusal, NewProgram, Program, ProgramChanges, ProgramExercise, ProgramId, ProgramItem,
-    ProgramRepository,
 };
+use crate::ports::{ExerciseRepository, HistoryRepository, ProgramRepository, SessionRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
@@ -273,7 +272,7 @@ impl ExerciseRepository for InMemoryExercises {
 #[derive(Debug, Default)]
 pub struct InMemorySessions {
     library: std::sync::Arc<InMemoryExercises>,
-    sessions: Mutex<Vec<(UserId, crate::sessions::WorkoutSession)>>,
+    sessions: Mutex<Vec<(UserId, crate::model::WorkoutSession)>>,
 }
 
 impl InMemorySessions {
@@ -286,7 +285,7 @@ impl InMemorySessions {
         }
     }
 
-    fn sessions(&self) -> MutexGuard<'_, Vec<(UserId, crate::sessions::WorkoutSession)>> {
+    fn sessions(&self) -> MutexGuard<'_, Vec<(UserId, crate::model::WorkoutSession)>> {
         self.sessions
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -309,10 +308,10 @@ impl InMemorySessions {
     }
 }
 
-use crate::history::{HistoryItem, HistoryRepository, PersonalRecords};
-use crate::sessions::{
-    LogChanges, NewLog, NewSession, Refusal, SessionChanges, SessionFilter, SessionId,
-    SessionRepository, WorkoutLog, WorkoutSession,
+use crate::model::{HistoryItem, PersonalRecords};
+use crate::model::{
+    LogChanges, NewLog, NewSession, Refusal, SessionChanges, SessionFilter, SessionId, WorkoutLog,
+    WorkoutSession,
 };
 
 fn ends_before_start(s: &WorkoutSession) -> bool {

@@ -7,27 +7,18 @@
 
 #[cfg(any(test, feature = "fakes"))]
 pub mod fake;
-mod history;
 mod model;
 mod ports;
-mod programs;
 mod service;
-mod sessions;
 mod values;
 
-pub use history::{HistoryItem, HistoryRepository, PersonalRecords, Record, e1rm, top_set};
 pub use model::{
-    Category, Exercise, ExerciseChanges, ExerciseDraft, ExerciseFilter, ExerciseId, NewExercise,
-    muscle_groups,
+    Category, Exercise, ExerciseChanges, ExerciseDraft, ExerciseFilter, ExerciseId, HistoryItem,
+    ListRefusal, LogChanges, LogDraft, NewExercise, NewLog, NewProgram, NewSession,
+    PersonalRecords, Program, ProgramChanges, ProgramDraft, ProgramExercise, ProgramId,
+    ProgramItem, Record, Refusal, SessionChanges, SessionDraft, SessionFilter, SessionId,
+    WorkoutLog, WorkoutSession, check_set, e1rm, muscle_groups, top_set,
 };
-pub use ports::ExerciseRepository;
-pub use programs::{
-    ListRefusal, NewProgram, Program, ProgramChanges, ProgramDraft, ProgramExercise, ProgramId,
-    ProgramItem, ProgramRepository,
-};
-pub use service::{UsedBy, WorkoutError, WorkoutService};
-pub use sessions::{
-    LogChanges, LogDraft, NewLog, NewSession, Refusal, SessionChanges, SessionDraft, SessionFilter,
-    SessionId, SessionRepository, SessionService, WorkoutLog, WorkoutSession, check_set,
-};
+pub use ports::{ExerciseRepository, HistoryRepository, ProgramRepository, SessionRepository};
+pub use service::{SessionService, UsedBy, WorkoutError, WorkoutService};
 pub use values::{Equipment, ExerciseName, Notes, SetNotes, WorkoutName};

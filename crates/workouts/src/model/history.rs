@@ -1,10 +1,7 @@
 //! Exercise history and personal records.
 
-use crate::model::ExerciseId;
-use crate::sessions::{SessionId, WorkoutLog};
-use async_trait::async_trait;
+use super::{SessionId, WorkoutLog};
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{PageRequest, StoreError, UserId};
 
 /// Estimated one-rep max by Epley: `w × (1 + reps / 30)`; a single rep
 /// counts as `w`; zero reps count as nothing.
@@ -81,26 +78,10 @@ pub struct PersonalRecords {
     pub best_e1rm: Option<Record>,
 }
 
-/// History reads.
-#[async_trait]
-pub trait HistoryRepository: Send + Sync {
-    /// A page of the sessions the exercise was done in (newest first) with
-    /// its sets, the total, and the records; `None` when the exercise is not
-    /// the user's.
-    ///
-    /// # Errors
-    /// Storage errors.
-    async fn exercise_history(
-        &self,
-        user: UserId,
-        exercise: ExerciseId,
-        page: PageRequest,
-    ) -> Result<Option<(Vec<HistoryItem>, i64, PersonalRecords)>, StoreError>;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ExerciseId;
     use uuid::Uuid;
 
     fn set(weight: f64, reps: i32) -> WorkoutLog {

@@ -1,14 +1,18 @@
-//! Workout use cases.
+//! Workout use cases: the exercise library and programs here, sessions in
+//! [`sessions`].
+
+mod sessions;
+
+pub use sessions::SessionService;
 
 use crate::model::{
     Category, Exercise, ExerciseChanges, ExerciseDraft, ExerciseFilter, ExerciseId, NewExercise,
     muscle_groups,
 };
-use crate::ports::ExerciseRepository;
-use crate::programs::{
+use crate::model::{
     ListRefusal, NewProgram, Program, ProgramChanges, ProgramDraft, ProgramId, ProgramItem,
-    ProgramRepository,
 };
+use crate::ports::{ExerciseRepository, ProgramRepository};
 use crate::values::{Equipment, Notes};
 use lifeos_kernel::{
     Clock, Conflict, FieldError, Page, PageRequest, StoreError, Uniqueness, UserId, new_id,
@@ -274,7 +278,7 @@ mod tests {
     use super::*;
     use crate::fake::InMemoryExercises;
     use crate::model::Category;
-    use crate::programs::{ProgramId, ProgramItem};
+    use crate::model::{ProgramId, ProgramItem};
     use lifeos_kernel::{FixedClock, new_id};
 
     const U: UserId = UserId(uuid::Uuid::nil());

@@ -1,4 +1,4 @@
-//! Exercise entities and value rules.
+//! Exercises: entities and value rules.
 
 use crate::values::{Equipment, ExerciseName, Notes};
 use chrono::{DateTime, Utc};

@@ -1,9 +1,8 @@
 //! Programs: an ordered list of exercises with targets.
 
-use crate::model::ExerciseId;
-use async_trait::async_trait;
+use super::ExerciseId;
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{FieldError, PageRequest, StoreError, UserId, char_len};
+use lifeos_kernel::{FieldError, UserId, char_len};
 use uuid::Uuid;
 
 /// Program id.
@@ -145,63 +144,6 @@ pub struct ProgramChanges {
 pub enum ListRefusal {
     /// The exercise at this index is not the user's.
     UnknownExercise(usize),
-}
-
-/// Programs of users.
-#[async_trait]
-pub trait ProgramRepository: Send + Sync {
-    /// Stores a program (no exercises yet).
-    ///
-    /// # Errors
-    /// Storage errors.
-    async fn create_program(&self, p: NewProgram) -> Result<Program, StoreError>;
-
-    /// A page of programs (by name) with their exercises, and the total.
-    ///
-    /// # Errors
-    /// Storage errors.
-    async fn list_programs(
-        &self,
-        user: UserId,
-        page: PageRequest,
-    ) -> Result<(Vec<Program>, i64), StoreError>;
-
-    /// One program.
-    ///
-    /// # Errors
-    /// Storage errors.
-    async fn get_program(&self, user: UserId, id: ProgramId)
-    -> Result<Option<Program>, StoreError>;
-
-    /// Changes a program.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`].
-    async fn update_program(
-        &self,
-        user: UserId,
-        id: ProgramId,
-        c: ProgramChanges,
-        now: DateTime<Utc>,
-    ) -> Result<Program, StoreError>;
-
-    /// Deletes a program and its list.
-    ///
-    /// # Errors
-    /// Storage errors.
-    async fn delete_program(&self, user: UserId, id: ProgramId) -> Result<bool, StoreError>;
-
-    /// Replaces the exercise list atomically.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for the program.
-    async fn replace_program_exercises(
-        &self,
-        user: UserId,
-        id: ProgramId,
-        items: &[ProgramItem],
-        now: DateTime<Utc>,
-    ) -> Result<Result<Program, ListRefusal>, StoreError>;
 }
 
 #[cfg(test)]
