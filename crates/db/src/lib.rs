@@ -7,6 +7,7 @@
 mod auth;
 mod calendar;
 mod captures;
+mod dashboard;
 mod error;
 mod journal;
 mod pool;

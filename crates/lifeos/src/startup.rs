@@ -83,12 +83,19 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         repo.clone(),
         clock.clone(),
     ));
+    let dashboard = Arc::new(lifeos_app::Dashboard::new(
+        repo.clone(),
+        journal.clone(),
+        calendar.clone(),
+        clock.clone(),
+    ));
     Ok(AppState {
         auth: Arc::new(auth),
         journal,
         projects,
         captures,
         calendar,
+        dashboard,
         convert,
         sessions: Arc::new(lifeos_workouts::SessionService::new(
             repo.clone(),

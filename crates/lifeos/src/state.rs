@@ -1,6 +1,6 @@
 //! The state every handler shares.
 
-use lifeos_app::ConvertCapture;
+use lifeos_app::{ConvertCapture, Dashboard};
 use lifeos_auth::AuthService;
 use lifeos_calendar::CalendarService;
 use lifeos_captures::CaptureService;
@@ -41,6 +41,8 @@ pub struct AppState {
     pub captures: Arc<CaptureService>,
     /// Calendar use cases.
     pub calendar: Arc<CalendarService>,
+    /// The weekly dashboard (application layer).
+    pub dashboard: Arc<Dashboard>,
     /// Capture conversion (application layer: captures → tasks, journal).
     pub convert: Arc<ConvertCapture>,
     /// Workout use cases.

@@ -152,6 +152,25 @@ pub struct KindStreaks {
     pub weekly_review: StreakResponse,
 }
 
+impl From<[(EntryKind, Streak); 3]> for KindStreaks {
+    fn from(s: [(EntryKind, Streak); 3]) -> Self {
+        let of = |kind: EntryKind| {
+            s.iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, st)| StreakResponse::from(*st))
+                .unwrap_or(StreakResponse {
+                    current: 0,
+                    longest: 0,
+                })
+        };
+        Self {
+            morning_pages: of(EntryKind::MorningPages),
+            daily_reflection: of(EntryKind::DailyReflection),
+            weekly_review: of(EntryKind::WeeklyReview),
+        }
+    }
+}
+
 /// Today's state and streaks.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StatusResponse {
@@ -175,11 +194,7 @@ impl From<JournalStatus> for StatusResponse {
                 daily_reflection: s.today[1].1,
                 weekly_review: s.today[2].1,
             },
-            streaks: KindStreaks {
-                morning_pages: s.streaks[0].1.into(),
-                daily_reflection: s.streaks[1].1.into(),
-                weekly_review: s.streaks[2].1.into(),
-            },
+            streaks: s.streaks.into(),
         }
     }
 }

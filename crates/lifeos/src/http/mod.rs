@@ -5,6 +5,7 @@ pub mod auth;
 pub mod auth_routes;
 pub mod calendar;
 pub mod captures;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -33,6 +34,7 @@ pub fn routes() -> RouteTable {
     projects::routes(&mut t);
     captures::routes(&mut t);
     calendar::routes(&mut t);
+    dashboard::routes(&mut t);
     workouts::routes(&mut t);
     workouts::program_routes(&mut t);
     workouts::session_routes(&mut t);

@@ -2,7 +2,8 @@
 
 use crate::http::RouteTable;
 use crate::http::{
-    auth_routes, calendar, captures, error, health, journal, projects, settings, workouts,
+    auth_routes, calendar, captures, dashboard, error, health, journal, projects, settings,
+    workouts,
 };
 use actix_web::HttpResponse;
 use actix_web::http::Method;
@@ -62,6 +63,7 @@ impl Modify for SecuritySchemes {
         calendar::list_events, calendar::create_event, calendar::get_event,
         calendar::patch_event, calendar::delete_event, calendar::list_occurrences,
         calendar::patch_occurrence, calendar::delete_occurrence,
+        dashboard::weekly,
     ),
     components(schemas(error::ErrorBody))
 )]

@@ -9,6 +9,7 @@
 mod auth;
 mod calendar;
 mod captures;
+mod dashboard;
 mod errors;
 mod helpers;
 mod inputs;
