@@ -686,3 +686,73 @@ fn invalid_rules_are_refused_with_the_reason() {
         assert!(Rule::parse(ok, &e.span, e.timezone).is_ok(), "{ok}");
     }
 }
+
+#[test]
+fn overlap_edges_for_timed_and_all_day_occurrences() {
+    let w = Window::new(d("2026-11-24"), d("2026-11-25"), &utc_prefs());
+    let t = |s: &str| When::At(at(s));
+    // Timed: the window is [24th 00:00Z, 26th 00:00Z).
+    assert!(
+        !w.overlaps(t("2026-11-23T23:00:00Z"), t("2026-11-24T00:00:00Z")),
+        "ends as it begins"
+    );
+    assert!(w.overlaps(t("2026-11-23T23:00:00Z"), t("2026-11-24T00:00:01Z")));
+    assert!(
+        !w.overlaps(t("2026-11-26T00:00:00Z"), t("2026-11-26T01:00:00Z")),
+        "starts as it ends"
+    );
+    assert!(w.overlaps(t("2026-11-25T23:59:59Z"), t("2026-11-26T01:00:00Z")));
+    assert!(
+        w.overlaps(t("2026-11-24T00:00:00Z"), t("2026-11-24T00:00:00Z")),
+        "zero-length at the start"
+    );
+    assert!(
+        !w.overlaps(t("2026-11-23T12:00:00Z"), t("2026-11-23T12:00:00Z")),
+        "zero-length before"
+    );
+    // All-day: dates, end exclusive.
+    let on = |s: &str| When::On(d(s));
+    assert!(
+        w.overlaps(on("2026-11-25"), on("2026-11-26")),
+        "the last day"
+    );
+    assert!(!w.overlaps(on("2026-11-26"), on("2026-11-27")));
+    assert!(
+        !w.overlaps(on("2026-11-23"), on("2026-11-24")),
+        "ends as the window begins"
+    );
+    assert!(
+        w.overlaps(on("2026-11-24"), on("2026-11-24")),
+        "zero-length on the first day"
+    );
+    assert!(!w.overlaps(on("2026-11-23"), on("2026-11-23")));
+    // In Tokyo the 24th begins at 23rd 15:00Z; an all-day event of the 23rd
+    // still ends (by date) as the window begins.
+    let tokyo = TimePrefs {
+        timezone: chrono_tz::Asia::Tokyo,
+        week_start: lifeos_kernel::WeekStart::Monday,
+    };
+    let wt = Window::new(d("2026-11-24"), d("2026-11-24"), &tokyo);
+    assert!(!wt.overlaps(on("2026-11-23"), on("2026-11-24")));
+    assert!(wt.overlaps(on("2026-11-24"), on("2026-11-25")));
+}
+
+#[test]
+fn an_rrule_of_at_most_1000_characters_is_read() {
+    let e = event("2026-11-02 09:00", "UTC", None, 60);
+    let head = "FREQ=DAILY;BYHOUR=9;BYMINUTE=";
+    let pad = "0,".repeat((1000 - head.len()) / 2);
+    let mut exact = format!("{head}{pad}");
+    exact.truncate(999);
+    exact.push('0');
+    assert_eq!(exact.len(), 1000);
+    let ok = Rule::parse(&exact, &e.span, e.timezone);
+    assert!(
+        ok.as_ref()
+            .map_or_else(|f| !f.message.contains("longer"), |_| true),
+        "{ok:?}"
+    );
+    let long = format!("{exact},0");
+    let err = Rule::parse(&long, &e.span, e.timezone).unwrap_err();
+    assert!(err.message.contains("longer than 1000"), "{}", err.message);
+}

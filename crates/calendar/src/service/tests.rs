@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::fake::InMemoryEvents;
-use crate::model::{EventTitle, Occurrence};
+use crate::model::{Event, EventTitle, Occurrence};
 use lifeos_kernel::{FixedClock, WeekStart};
 
 const U: UserId = UserId(uuid::Uuid::nil());
@@ -352,4 +352,204 @@ async fn a_patch_keeps_what_it_does_not_send_and_checks_what_it_does() {
         s.update(OTHER, e.id, EventPatch::default()).await,
         Err(CalendarError::NotFound)
     ));
+}
+
+#[tokio::test]
+async fn only_the_end_can_be_patched() {
+    let s = svc();
+    let e = s
+        .create(U, berlin(), draft("2026-11-23T08:00:00Z", None))
+        .await
+        .unwrap();
+    let longer = s
+        .update(
+            U,
+            e.id,
+            EventPatch {
+                end: Some("2026-11-23T10:00:00Z".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(longer.span.start(), at("2026-11-23T08:00:00Z"));
+    assert_eq!(longer.span.end(), at("2026-11-23T10:00:00Z"));
+}
+
+async fn moved_series(s: &CalendarService) -> Event {
+    let e = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;COUNT=5")),
+        )
+        .await
+        .unwrap();
+    s.change_occurrence(
+        U,
+        e.id,
+        "2026-11-24T08:00:00Z",
+        OverrideDraft {
+            title: Some(EventTitle::parse("kept?").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    e
+}
+
+#[tokio::test]
+async fn moving_the_series_start_or_zone_forgets_changes_it_no_longer_generates() {
+    let s = svc();
+    let e = moved_series(&s).await;
+    s.update(
+        U,
+        e.id,
+        EventPatch {
+            start: Some("2026-11-23T08:30:00Z".into()),
+            end: Some("2026-11-23T09:30:00Z".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-24"), d("2026-11-24"))
+        .await
+        .unwrap();
+    assert_eq!(list[0].title, "Standup", "the change of 08:00 is gone");
+
+    let e = moved_series(&s).await;
+    s.update(
+        U,
+        e.id,
+        EventPatch {
+            timezone: Some(chrono_tz::America::New_York),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-24"), d("2026-11-24"))
+        .await
+        .unwrap();
+    let titles: Vec<&str> = list.iter().map(|o| o.title.as_str()).collect();
+    assert!(
+        titles.contains(&"kept?"),
+        "New York keeps 08:00Z in November: {titles:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_event_on_the_last_day_of_the_window_is_listed() {
+    let s = svc();
+    s.create(U, berlin(), draft("2026-11-30T20:00:00Z", None))
+        .await
+        .unwrap();
+    let list = s
+        .occurrences(U, berlin(), d("2026-11-24"), d("2026-11-30"))
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+}
+
+#[tokio::test]
+async fn a_zero_length_change_is_fine_and_moved_occurrences_stay_findable() {
+    let s = svc();
+    let e = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;COUNT=3")),
+        )
+        .await
+        .unwrap();
+    let zero = s
+        .change_occurrence(
+            U,
+            e.id,
+            "2026-11-23T08:00:00Z",
+            OverrideDraft {
+                end: Some("2026-11-23T08:00:00Z".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(zero.start, zero.end);
+    // Move one occurrence a month past the series' end, then change another.
+    s.change_occurrence(
+        U,
+        e.id,
+        "2026-11-24T08:00:00Z",
+        OverrideDraft {
+            start: Some("2026-12-24T08:00:00Z".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.change_occurrence(
+        U,
+        e.id,
+        "2026-11-25T08:00:00Z",
+        OverrideDraft {
+            title: Some(EventTitle::parse("renamed").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let late = s
+        .occurrences(U, berlin(), d("2026-12-24"), d("2026-12-24"))
+        .await
+        .unwrap();
+    assert_eq!(late.len(), 1, "the series end follows the moved occurrence");
+    assert_eq!(late[0].recurrence_id, Some(at("2026-11-24T08:00:00Z")));
+}
+
+#[test]
+fn exdates_are_read_by_kind_and_name_their_index() {
+    assert_eq!(
+        parse_exdates(&["2026-11-24".into()], true).unwrap(),
+        vec![When::On(d("2026-11-24"))]
+    );
+    assert_eq!(
+        parse_exdates(&["2026-11-24T08:00:00Z".into()], false).unwrap(),
+        vec![at("2026-11-24T08:00:00Z")]
+    );
+    let err = parse_exdates(&["2026-11-24T08:00:00Z".into(), "x".into()], false).unwrap_err();
+    assert_eq!(err.field, "exdates[1]");
+}
+
+#[tokio::test]
+async fn the_stored_end_is_the_last_instance_or_a_later_moved_one() {
+    let s = svc();
+    let e = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY;COUNT=3")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stored_end(&e, &[]),
+        Some("2026-11-25T09:00:00Z".parse().unwrap())
+    );
+    let moved = Override {
+        recurrence_id: at("2026-11-24T08:00:00Z"),
+        title: None,
+        description: None,
+        location: None,
+        start: Some(at("2026-12-24T08:00:00Z")),
+        end: None,
+        color: None,
+    };
+    assert_eq!(
+        stored_end(&e, &[moved]),
+        Some("2026-12-24T09:00:00Z".parse().unwrap())
+    );
 }
