@@ -70,7 +70,13 @@ fn event(zone: &str, day_offset: i64, rrule: String, minutes: i64) -> Event {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // No regression files: mutation testing runs these against broken code
+    // on purpose, and a real failure prints its minimal case.
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn expansion_is_sorted_inside_the_window_at_the_local_wall_time_and_capped(
