@@ -14,7 +14,7 @@ mod service;
 
 pub use model::{
     Capture, CaptureChanges, CaptureContent, CaptureId, CaptureSource, CaptureStatus,
-    ExternalCapture, KeyOutcome, NewCapture, Receipt, TargetKind, capture_message,
+    ExternalCapture, IdempotencyKey, KeyOutcome, NewCapture, Receipt, TargetKind, capture_message,
 };
 pub use ports::CaptureRepository;
 pub use service::{CaptureError, CaptureService, IDEMPOTENCY_TTL_HOURS};

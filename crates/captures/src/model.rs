@@ -150,6 +150,39 @@ impl CaptureSource {
     }
 }
 
+/// An `Idempotency-Key` header: trimmed, 1 to 255 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// The longest key accepted.
+    pub const MAX: usize = 255;
+
+    /// Parses the header's bytes.
+    ///
+    /// # Errors
+    /// A [`lifeos_kernel::FieldError`] on `Idempotency-Key`.
+    pub fn parse(raw: &[u8]) -> Result<Self, lifeos_kernel::FieldError> {
+        let k = std::str::from_utf8(raw).unwrap_or_default().trim();
+        if k.is_empty() || k.len() > Self::MAX || !k.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(lifeos_kernel::FieldError::new(
+                "Idempotency-Key",
+                format!(
+                    "Idempotency-Key must be 1 to {} visible ASCII characters",
+                    Self::MAX
+                ),
+            ));
+        }
+        Ok(Self(k.to_string()))
+    }
+
+    /// The key.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What Siri speaks: `Captured: ` and the first 60 characters (cut on a
 /// character boundary, no ellipsis).
 #[must_use]
@@ -185,6 +218,26 @@ mod tests {
         );
         assert_eq!(CaptureSource::web().as_str(), "web");
         assert_eq!(CaptureSource::api().as_str(), "api");
+    }
+
+    #[test]
+    fn idempotency_keys_are_1_to_255_visible_ascii_characters() {
+        assert_eq!(IdempotencyKey::parse(b" k-1 ").unwrap().as_str(), "k-1");
+        assert!(IdempotencyKey::parse("k".repeat(255).as_bytes()).is_ok());
+        for bad in [
+            &b""[..],
+            b"   ",
+            &[b'k'; 256][..],
+            b"a b",
+            b"caf\xc3\xa9",
+            b"\xff",
+        ] {
+            assert_eq!(
+                IdempotencyKey::parse(bad).unwrap_err().field,
+                "Idempotency-Key",
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use lifeos_app::{
 use lifeos_calendar::EventTitle;
 use lifeos_captures::{
     Capture, CaptureChanges, CaptureContent, CaptureError, CaptureId, CaptureSource, CaptureStatus,
+    IdempotencyKey,
 };
 use lifeos_journal::EntryKind;
 use lifeos_kernel::{FieldError, PageRequest, StoreError, Uniqueness};
@@ -274,20 +275,11 @@ pub async fn capture_external(
             "Send the capture as application/json or text/plain.",
         ));
     }
-    let key = match req.headers().get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            let k = v.to_str().unwrap_or_default().trim();
-            if k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(FieldError::new(
-                    "Idempotency-Key",
-                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                )
-                .into());
-            }
-            Some(k.to_string())
-        }
-    };
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| IdempotencyKey::parse(v.as_bytes()))
+        .transpose()?;
     let body = read_body(&req, &mut payload).await?;
     let (content, source) = if is_json {
         let b: CreateCaptureBody = parse_json(&body)?;
@@ -313,7 +305,7 @@ pub async fn capture_external(
             user.0,
             content,
             source,
-            key.as_deref().map(|k| (k, &hash[..])),
+            key.as_ref().map(|k| (k.as_str(), &hash[..])),
         )
         .await?;
     // A replay answers exactly what the first answer said: same status, and
