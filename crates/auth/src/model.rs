@@ -102,36 +102,14 @@ impl Password {
     }
 }
 
-/// Display preference for weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WeightUnit {
-    /// Kilograms (the default, and the unit weights are stored in).
-    #[default]
-    Kg,
-    /// Pounds.
-    Lb,
-}
-
-impl WeightUnit {
-    /// Wire name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Kg => "kg",
-            Self::Lb => "lb",
-        }
-    }
-
-    /// Parses the wire name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "kg" => Some(Self::Kg),
-            "lb" => Some(Self::Lb),
-            _ => None,
-        }
-    }
-}
+lifeos_kernel::wire_enum!(
+    /// Display preference for weights.
+    #[derive(Default)]
+    WeightUnit { /// Kilograms (the default, and the unit weights are stored in).
+        #[default]
+        Kg = "kg", /// Pounds.
+        Lb = "lb" }
+);
 
 /// A user's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -302,10 +280,14 @@ mod tests {
     #[test]
     fn weight_units_round_trip_their_wire_names() {
         for u in [WeightUnit::Kg, WeightUnit::Lb] {
-            assert_eq!(WeightUnit::parse(u.as_str()), Some(u));
+            assert_eq!(WeightUnit::parse("weight_unit", u.as_str()).unwrap(), u);
         }
         assert_eq!(WeightUnit::Lb.as_str(), "lb");
-        assert_eq!(WeightUnit::parse("stone"), None);
+        assert_eq!(WeightUnit::default(), WeightUnit::Kg);
+        assert_eq!(
+            WeightUnit::parse("weight_unit", "stone").unwrap_err().field,
+            "weight_unit"
+        );
     }
 
     #[test]

@@ -560,10 +560,10 @@ fn settings_from(tz: &str, week: &str, unit: &str) -> Result<Settings, StoreErro
         timezone: tz
             .parse()
             .map_err(|_bad| StoreError::internal(format!("stored time zone {tz} is unknown")))?,
-        week_start: WeekStart::parse(week)
-            .ok_or_else(|| StoreError::internal(format!("stored week_start {week}")))?,
-        weight_unit: WeightUnit::parse(unit)
-            .ok_or_else(|| StoreError::internal(format!("stored weight_unit {unit}")))?,
+        week_start: WeekStart::parse("week_start", week)
+            .map_err(|_bad| StoreError::internal(format!("stored week_start {week}")))?,
+        weight_unit: WeightUnit::parse("weight_unit", unit)
+            .map_err(|_bad| StoreError::internal(format!("stored weight_unit {unit}")))?,
     })
 }
 

@@ -3,39 +3,17 @@
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
 
-/// The first day of the user's week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WeekStart {
-    /// Weeks run Monday to Sunday (the default).
-    #[default]
-    Monday,
-    /// Weeks run Sunday to Saturday.
-    Sunday,
-}
+crate::wire_enum!(
+    /// The first day of the user's week.
+    #[derive(Default)]
+    WeekStart { /// Weeks run Monday to Sunday (the default).
+        #[default]
+        Monday = "monday", /// Weeks run Sunday to Saturday.
+        Sunday = "sunday" }
+);
 
 impl WeekStart {
-    /// The wire name (`monday` / `sunday`).
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Monday => "monday",
-            Self::Sunday => "sunday",
-        }
-    }
-
-    /// Parses the wire name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "monday" => Some(Self::Monday),
-            "sunday" => Some(Self::Sunday),
-            _ => None,
-        }
-    }
-
     /// The first day of the week that holds `date`.
     #[must_use]
     pub fn week_of(self, date: NaiveDate) -> NaiveDate {
@@ -174,10 +152,14 @@ mod tests {
     #[test]
     fn week_starts_round_trip_their_wire_names() {
         for w in [WeekStart::Monday, WeekStart::Sunday] {
-            assert_eq!(WeekStart::parse(w.as_str()), Some(w));
+            assert_eq!(WeekStart::parse("week_start", w.as_str()).unwrap(), w);
         }
         assert_eq!(WeekStart::Sunday.as_str(), "sunday");
-        assert_eq!(WeekStart::parse("friday"), None);
+        assert_eq!(WeekStart::default(), WeekStart::Monday);
+        assert_eq!(
+            WeekStart::parse("week_start", "friday").unwrap_err().field,
+            "week_start"
+        );
     }
 
     #[test]

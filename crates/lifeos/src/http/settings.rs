@@ -63,19 +63,11 @@ impl TryFrom<SettingsPatchBody> for SettingsPatch {
                 .transpose()?,
             week_start: not_null("week_start", b.week_start)?
                 .as_deref()
-                .map(|w| {
-                    WeekStart::parse(w).ok_or_else(|| {
-                        FieldError::new("week_start", "week_start must be monday or sunday")
-                    })
-                })
+                .map(|w| WeekStart::parse("week_start", w))
                 .transpose()?,
             weight_unit: not_null("weight_unit", b.weight_unit)?
                 .as_deref()
-                .map(|u| {
-                    WeightUnit::parse(u).ok_or_else(|| {
-                        FieldError::new("weight_unit", "weight_unit must be kg or lb")
-                    })
-                })
+                .map(|u| WeightUnit::parse("weight_unit", u))
                 .transpose()?,
         })
     }
