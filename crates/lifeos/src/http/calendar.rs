@@ -310,6 +310,7 @@ pub struct PatchOccurrenceBody {
 
 /// Event list query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// Page.
     pub page: Option<i64>,
@@ -319,6 +320,7 @@ pub struct EventQuery {
 
 /// The occurrences window: inclusive dates in your time zone, at most 366 days.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OccurrenceQuery {
     /// First day (`YYYY-MM-DD`).
     pub from: NaiveDate,

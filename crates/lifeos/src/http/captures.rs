@@ -186,6 +186,7 @@ pub struct ConvertResponse {
 
 /// List filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaptureQuery {
     /// Only this status.
     pub status: Option<String>,

@@ -198,6 +198,7 @@ impl From<WeeklyDashboard> for WeeklyResponse {
 
 /// The week asked for.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WeeklyQuery {
     /// First day of the week (default: the current week); must be a first
     /// day under your `week_start` setting.

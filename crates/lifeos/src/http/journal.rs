@@ -97,6 +97,7 @@ pub struct PatchEntryBody {
 
 /// List filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListEntriesQuery {
     /// Only this kind.
     pub entry_type: Option<String>,

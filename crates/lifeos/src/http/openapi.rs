@@ -30,11 +30,48 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// OpenAPI 3.1 requires a `description` on every response; a response
+/// annotated with only a status and a body gets its status's reason phrase
+/// ("OK", "Unprocessable Entity"), so the document validates.
+struct ResponseDescriptions;
+
+impl Modify for ResponseDescriptions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for op in ops.into_iter().flatten() {
+                for (status, response) in &mut op.responses.responses {
+                    if let utoipa::openapi::RefOr::T(r) = response
+                        && r.description.is_empty()
+                    {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Response")
+                            .to_string();
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document of the whole API.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Life OS API", version = "1", description = "The Life OS REST API (see API.md)."),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ResponseDescriptions),
     paths(
         health::health, health::ready, openapi_json,
         auth_routes::login, auth_routes::refresh, auth_routes::logout, auth_routes::me,

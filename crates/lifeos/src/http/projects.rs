@@ -277,6 +277,7 @@ pub struct ReorderBody {
 
 /// Project list filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
     /// Only this status.
     pub status: Option<String>,
@@ -288,6 +289,7 @@ pub struct ProjectQuery {
 
 /// Task list filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// Only this status.
     pub status: Option<String>,
@@ -299,6 +301,7 @@ pub struct TaskQuery {
 
 /// Cross-project task filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AllTasksQuery {
     /// Only this status.
     pub status: Option<String>,
@@ -312,6 +315,7 @@ pub struct AllTasksQuery {
 
 /// Page query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page.
     pub page: Option<i64>,

@@ -147,6 +147,7 @@ pub struct PatchExerciseBody {
 
 /// List filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExerciseQuery {
     /// Name contains (ignoring case).
     pub q: Option<String>,
@@ -426,6 +427,7 @@ pub struct ProgramItemBody {
 
 /// Page query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgramQuery {
     /// Page.
     pub page: Option<i64>,
@@ -765,6 +767,7 @@ pub struct PatchLogBody {
 
 /// Session list filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WorkoutQuery {
     /// Started on or after this date (your time zone).
     pub date_from: Option<NaiveDate>,

@@ -31,6 +31,23 @@ async fn the_openapi_document_describes_every_registered_route() {
             op["responses"].is_object(),
             "{method} {path} has no responses"
         );
+        for (status, r) in op["responses"].as_object().unwrap() {
+            assert!(
+                r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{method} {path} {status} has no description (OpenAPI 3.1 requires one)"
+            );
+        }
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            let name = p["name"].as_str().unwrap();
+            let expected = if path.contains(&format!("{{{name}}}")) {
+                "path"
+            } else if p["in"] == "header" {
+                "header"
+            } else {
+                "query"
+            };
+            assert_eq!(p["in"], expected, "{method} {path} parameter {name}");
+        }
         let secured =
             path.starts_with("/api/v1/") || path == "/api/auth/me" || path == "/api/auth/password";
         if secured {
