@@ -386,13 +386,7 @@ impl AuthService {
     /// # Errors
     /// [`AuthError::InvalidApiKey`] for malformed, unknown or revoked keys.
     pub async fn user_from_api_key(&self, raw: &str) -> Result<UserId, AuthError> {
-        let well_formed = raw.starts_with(API_KEY_PREFIX)
-            && raw.len() <= 128
-            && raw[API_KEY_PREFIX.len()..]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            && raw.len() > API_KEY_PREFIX.len();
-        if !well_formed {
+        if !well_formed_api_key(raw) {
             return Err(AuthError::InvalidApiKey);
         }
         self.store
@@ -422,6 +416,19 @@ impl AuthService {
     }
 }
 
+/// Whether `raw` has the shape of a key this server issues (`sk_live_` and
+/// URL-safe characters, at most 128 in all), so a malformed one is refused
+/// without a database lookup.
+fn well_formed_api_key(raw: &str) -> bool {
+    raw.len() <= 128
+        && raw.strip_prefix(API_KEY_PREFIX).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
 /// Whole seconds until `until`, at least 1.
 fn retry_after(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
     let ms = (until - now).num_milliseconds().max(0);
@@ -444,6 +451,46 @@ mod tests {
             AuthConfig::default(),
         );
         (svc, clock)
+    }
+
+    #[test]
+    fn api_keys_have_the_issued_shape() {
+        let body = "a".repeat(120);
+        assert!(
+            well_formed_api_key(&format!("sk_live_{body}")),
+            "128 characters"
+        );
+        assert!(!well_formed_api_key(&format!("sk_live_{body}a")), "129");
+        assert!(well_formed_api_key("sk_live_Ab-_9"));
+        for bad in [
+            "sk_live_",
+            "sk_test_abc",
+            "sk_live_ab!",
+            "sk_live_é",
+            "abc",
+            "",
+            "SK_LIVE_abc",
+        ] {
+            assert!(!well_formed_api_key(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_configuration_is_the_one_given() {
+        let config = AuthConfig {
+            refresh_ttl: chrono::Duration::days(2),
+            max_failures: 9,
+            failure_window: chrono::Duration::minutes(3),
+        };
+        let svc = AuthService::new(
+            Arc::new(InMemoryAuthStore::default()),
+            Arc::new(FakeHasher),
+            AccessTokens::new(&[1u8; 32], chrono::Duration::minutes(15)),
+            Arc::new(FixedClock::new("2026-11-24T08:00:00Z".parse().unwrap())),
+            config,
+        );
+        assert_eq!(svc.config().max_failures, 9);
+        assert_eq!(svc.config().refresh_ttl, chrono::Duration::days(2));
     }
 
     #[tokio::test]
