@@ -22,7 +22,7 @@
 
 use crate::model::{Event, EventId, Occurrence, Override, Span, When};
 use crate::rule::Rule;
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use lifeos_kernel::TimePrefs;
 
@@ -110,11 +110,82 @@ fn shift(w: When, d: chrono::Duration) -> When {
     }
 }
 
+/// A later DTSTART that generates the same instances as `dts` from `lo`
+/// on, so a window ten years after a series began does not walk through ten
+/// years of instances first. It moves the start by whole multiples of
+/// `INTERVAL` periods, keeping its wall time, to one period before `lo`, so
+/// every period keeps its alignment (weeks under WKST, months, years) and
+/// every part filled in from DTSTART keeps its value. Only where that holds
+/// for sure: no COUNT (it counts from the first instance), no BYSETPOS,
+/// DAILY to YEARLY, a day of month that every month has, not Feb 29, and a
+/// wall time that exists on the new day. Anything else expands from the
+/// real start.
+fn fast_forward(
+    dts: DateTime<rrule::Tz>,
+    rule: &Rule,
+    lo: DateTime<Utc>,
+) -> Option<DateTime<rrule::Tz>> {
+    use chrono::{Datelike, Months};
+    if rule.get("COUNT").is_some() || rule.get("BYSETPOS").is_some() {
+        return None;
+    }
+    let interval = i64::from(
+        rule.get("INTERVAL")
+            .map_or(Some(1), |v| v.parse::<u32>().ok())?,
+    );
+    let tz = dts.timezone();
+    let start = dts.naive_local();
+    let target = lo.with_timezone(&tz).naive_local().date();
+    let day = start.date();
+    if target <= day {
+        return None;
+    }
+    let whole = |units: i64| (units / interval - 1) * interval;
+    let date = match rule.get("FREQ")? {
+        "DAILY" => day + Days::new(u64::try_from(whole((target - day).num_days())).ok()?),
+        "WEEKLY" => day + Days::new(u64::try_from(whole((target - day).num_days() / 7) * 7).ok()?),
+        "MONTHLY" | "YEARLY" => {
+            if day.day() > 28 {
+                return None;
+            }
+            let months = i64::from(target.year() - day.year()) * 12 + i64::from(target.month())
+                - i64::from(day.month());
+            let step = if rule.get("FREQ")? == "YEARLY" { 12 } else { 1 };
+            let k = whole(months / step) * step;
+            day.checked_add_months(Months::new(u32::try_from(k).ok()?))?
+        }
+        _ => return None,
+    };
+    if date <= day {
+        return None;
+    }
+    match tz.from_local_datetime(&date.and_time(start.time())) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => Some(t),
+        chrono::LocalResult::None => None,
+    }
+}
+
 /// The series' instance starts between `lo` and `hi` (inclusive), at most
 /// `cap` of them, sorted, each once. Exdates are not applied: COUNT counts
 /// instances before they are skipped (RFC 5545).
 fn starts(event: &Event, rule: &Rule, lo: DateTime<Utc>, hi: DateTime<Utc>, cap: u16) -> Vec<When> {
-    let dts = dt_start(&event.span, event.timezone, rule);
+    starts_from(event, rule, lo, hi, cap, true)
+}
+
+fn starts_from(
+    event: &Event,
+    rule: &Rule,
+    lo: DateTime<Utc>,
+    hi: DateTime<Utc>,
+    cap: u16,
+    fast: bool,
+) -> Vec<When> {
+    let first = dt_start(&event.span, event.timezone, rule);
+    let dts = if fast {
+        fast_forward(first, rule, lo).unwrap_or(first)
+    } else {
+        first
+    };
     let Ok(r) = rule.validated(dts) else {
         return Vec::new();
     };
@@ -139,7 +210,7 @@ fn rule_of(event: &Event) -> Option<Rule> {
     event
         .rrule
         .as_deref()
-        .and_then(|r| Rule::parse(r, &event.span, event.timezone).ok())
+        .and_then(|r| Rule::read(r, &event.span, event.timezone).ok())
 }
 
 /// Whether the series generates an instance starting exactly at `rid`.

@@ -71,6 +71,17 @@ impl Rule {
     /// # Errors
     /// A [`FieldError`] on `rrule` whose message says why.
     pub fn parse(raw: &str, span: &Span, tz: Tz) -> Result<Self, FieldError> {
+        let rule = Self::read(raw, span, tz)?;
+        rule.to_rrule(span, tz)?;
+        Ok(rule)
+    }
+
+    /// Reads `raw` with every check but the `rrule` crate's: for a rule that
+    /// was checked when it was written, on the expansion path.
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `rrule` whose message says why.
+    pub(crate) fn read(raw: &str, span: &Span, tz: Tz) -> Result<Self, FieldError> {
         let raw = raw.trim();
         let raw = raw.strip_prefix("RRULE:").unwrap_or(raw);
         lifeos_kernel::storable("rrule", raw)?;
@@ -123,9 +134,7 @@ impl Rule {
                 slot.1 = utc;
             }
         }
-        let rule = Self { parts };
-        rule.to_rrule(span, tz)?;
-        Ok(rule)
+        Ok(Self { parts })
     }
 
     /// The value of part `name`.

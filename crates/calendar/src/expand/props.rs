@@ -111,6 +111,38 @@ proptest! {
     }
 
     #[test]
+    fn starting_later_gives_exactly_the_instances_of_starting_at_the_start(
+        zone in prop::sample::select(ZONES.to_vec()),
+        start_day in 0i64..1500,
+        rrule in rule(),
+        until_day in prop::option::of(0i64..4000),
+        hour in 0u32..24,
+        from_day in 0i64..4000,
+        span in 0i64..60,
+    ) {
+        let mut e = event(zone, start_day, String::new(), 30);
+        // Any wall time, DST gaps and overlaps included.
+        let tz = e.timezone;
+        let local = e.span.start().instant().with_timezone(&tz).date_naive()
+            .and_hms_opt(hour, 30, 0).unwrap_or_default();
+        let start = tz.from_local_datetime(&local).earliest()
+            .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc));
+        e.span = Span::Timed { start, end: start + chrono::Duration::minutes(30) };
+        let mut text = rrule.replace(";COUNT=", ";X=").split(";X=").next().unwrap_or_default().to_string();
+        if let Some(u) = until_day {
+            let until = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default() + chrono::Days::new(u.unsigned_abs());
+            text.push_str(&format!(";UNTIL={}", until.format("%Y%m%dT000000Z")));
+        }
+        let Ok(rule) = Rule::parse(&text, &e.span, e.timezone) else { return Ok(()) };
+        let lo = (NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default()
+            + chrono::Days::new(from_day.unsigned_abs())).and_time(NaiveTime::MIN).and_utc();
+        let hi = lo + chrono::Duration::days(span);
+        let fast = starts_from(&e, &rule, lo, hi, MAX_INSTANCES, true);
+        let full = starts_from(&e, &rule, lo, hi, MAX_INSTANCES, false);
+        prop_assert_eq!(fast, full, "{} from {} in {}", text, lo, zone);
+    }
+
+    #[test]
     fn any_text_as_an_rrule_is_accepted_or_refused_never_a_panic(raw in ".{0,80}") {
         let e = event("UTC", 0, String::new(), 60);
         if let Err(f) = Rule::parse(&raw, &e.span, e.timezone) {

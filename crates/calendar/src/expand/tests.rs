@@ -756,3 +756,67 @@ fn an_rrule_of_at_most_1000_characters_is_read() {
     let err = Rule::parse(&long, &e.span, e.timezone).unwrap_err();
     assert!(err.message.contains("longer than 1000"), "{}", err.message);
 }
+
+#[test]
+fn a_window_years_after_the_start_expands_from_a_later_start_with_the_same_instances() {
+    let cases = [
+        ("2016-03-31 09:30", "Europe/Berlin", "FREQ=DAILY"),
+        (
+            "2016-03-29 09:30",
+            "Europe/Berlin",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,FR;WKST=SU",
+        ),
+        (
+            "2016-01-15 02:30",
+            "Europe/Berlin",
+            "FREQ=MONTHLY;BYDAY=-1FR",
+        ),
+        (
+            "2016-01-15 08:00",
+            "America/New_York",
+            "FREQ=MONTHLY;INTERVAL=3",
+        ),
+        (
+            "2016-05-16 07:00",
+            "Australia/Sydney",
+            "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO",
+        ),
+        (
+            "2016-02-10 09:00",
+            "UTC",
+            "FREQ=DAILY;INTERVAL=7;UNTIL=20300101T000000Z",
+        ),
+    ];
+    for (start, zone, rrule) in cases {
+        let e = event(start, zone, Some(rrule), 60);
+        let rule = Rule::parse(rrule, &e.span, e.timezone).unwrap();
+        let first = dt_start(&e.span, e.timezone, &rule);
+        let lo = at("2026-03-20T00:00:00Z");
+        let hi = at("2026-11-10T00:00:00Z");
+        let later = fast_forward(first, &rule, lo).expect(rrule);
+        assert!(
+            later > first && later.with_timezone(&Utc) < lo,
+            "{rrule}: {later}"
+        );
+        assert_eq!(later.time(), first.time(), "{rrule} keeps its wall time");
+        let fast = starts_from(&e, &rule, lo, hi, MAX_INSTANCES, true);
+        let full = starts_from(&e, &rule, lo, hi, MAX_INSTANCES, false);
+        assert!(!full.is_empty(), "{rrule}");
+        assert_eq!(fast, full, "{rrule}");
+    }
+    // Where moving the start could change the series, it is not moved.
+    for (start, rrule) in [
+        ("2016-01-31 09:00", "FREQ=MONTHLY"),
+        ("2016-02-29 09:00", "FREQ=YEARLY"),
+        ("2016-01-01 09:00", "FREQ=DAILY;COUNT=5000"),
+        ("2016-01-01 09:00", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1"),
+    ] {
+        let e = event(start, "UTC", Some(rrule), 60);
+        let rule = Rule::parse(rrule, &e.span, e.timezone).unwrap();
+        let first = dt_start(&e.span, e.timezone, &rule);
+        assert!(
+            fast_forward(first, &rule, at("2026-03-20T00:00:00Z")).is_none(),
+            "{rrule}"
+        );
+    }
+}
