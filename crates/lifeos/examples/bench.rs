@@ -164,6 +164,53 @@ async fn seed_calendar(db: &lifeos_testdb::TestDb, username: &str, days_ago: i32
     .expect("seed calendar");
 }
 
+/// A week of use, or five years of it: daily journal entries, three
+/// sessions a week of 20 sets, 30 projects of 40 tasks, 2,000 captures.
+async fn seed_history(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
+    let captures = if days > 7 { 2000 } else { 20 };
+    c.batch_execute(&format!(
+        "INSERT INTO users (id, username, password_hash) \
+           SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
+         INSERT INTO user_settings (user_id) SELECT id FROM users WHERE username = '{username}'; \
+         INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'morning_pages', current_date - i, current_date - i, \
+                  jsonb_build_object('body', 'words ' || i), 2, now(), now() \
+           FROM users u, generate_series(0, {days}) i WHERE u.username = '{username}'; \
+         INSERT INTO exercises (id, user_id, name, category, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Squat', 'strength', now(), now() FROM users u WHERE u.username = '{username}'; \
+         INSERT INTO workout_sessions (id, user_id, name, started_at, ended_at, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Session ' || i, now() - make_interval(days => i * 7 / 3), \
+                  now() - make_interval(days => i * 7 / 3) + interval '1 hour', now(), now() \
+           FROM users u, generate_series(0, {days} * 3 / 7) i WHERE u.username = '{username}'; \
+         INSERT INTO workout_logs (id, user_id, session_id, exercise_id, set_number, reps, weight, created_at) \
+           SELECT gen_random_uuid(), s.user_id, s.id, e.id, j, 5, 100, now() \
+           FROM workout_sessions s JOIN users u ON u.id = s.user_id JOIN exercises e ON e.user_id = u.id, \
+                generate_series(1, 20) j WHERE u.username = '{username}'; \
+         INSERT INTO projects (id, user_id, name, position, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Project ' || i, i - 1, now(), now() \
+           FROM users u, generate_series(1, 30) i WHERE u.username = '{username}'; \
+         INSERT INTO tasks (id, user_id, project_id, title, status, position, due_date, completed_at, created_at, updated_at) \
+           SELECT gen_random_uuid(), p.user_id, p.id, 'Task ' || j, \
+                  CASE WHEN j % 2 = 0 THEN 'done' ELSE 'todo' END, j - 1, current_date + (j % 14), \
+                  CASE WHEN j % 2 = 0 THEN now() - make_interval(days => j) END, now(), now() \
+           FROM projects p JOIN users u ON u.id = p.user_id, generate_series(1, 40) j \
+           WHERE u.username = '{username}'; \
+         INSERT INTO captures (id, user_id, content, source, status, created_at, processed_at) \
+           SELECT gen_random_uuid(), u.id, 'capture ' || i, 'web', \
+                  CASE WHEN i % 3 = 0 THEN 'inbox' ELSE 'processed' END, \
+                  now() - make_interval(mins => i * {days}), \
+                  CASE WHEN i % 3 = 0 THEN NULL ELSE now() - make_interval(mins => i * {days}) END \
+           FROM users u, generate_series(1, {captures}) i WHERE u.username = '{username}'; \
+         ANALYZE;"
+    ))
+    .await
+    .expect("seed history");
+}
+
 #[tokio::main]
 async fn main() {
     let db = lifeos_testdb::TestDb::new().await;
@@ -332,6 +379,34 @@ async fn main() {
                 .await,
             );
         }
+    }
+
+    // The weekly dashboard: one week of use against five years of it.
+    for (label, days) in [("1 week", 7), ("5 years", 1826)] {
+        let name = format!("history{days}");
+        let c = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        seed_history(&db, &name, days).await;
+        c.post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"username": name, "password": "bench-password"}))
+            .send()
+            .await
+            .expect("login");
+        let url = format!("{base}/api/v1/dashboard/weekly");
+        reports.push(
+            measure(
+                &format!("GET /dashboard/weekly ({label})"),
+                32,
+                3_000,
+                move |_| {
+                    let (c, url) = (c.clone(), url.clone());
+                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                },
+            )
+            .await,
+        );
     }
 
     // The Siri hot path: each request a new capture, with and without a key.
