@@ -211,6 +211,20 @@ async fn seed_history(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
     .expect("seed history");
 }
 
+/// A cookie client logged in as `username` (seeded with the bench password).
+async fn logged_in(base: &str, username: &str) -> Client {
+    let c = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    c.post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": "bench-password"}))
+        .send()
+        .await
+        .expect("login");
+    c
+}
+
 #[tokio::main]
 async fn main() {
     let db = lifeos_testdb::TestDb::new().await;
@@ -288,16 +302,8 @@ async fn main() {
     // Journal: 10 years of daily entries (two kinds: ~7,300 rows) against one month.
     for (label, days) in [("1 month", 30), ("10 years", 3650)] {
         let name = format!("journal{days}");
-        let c = Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
         seed_journal(&db, &name, days).await;
-        c.post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"username": name, "password": "bench-password"}))
-            .send()
-            .await
-            .expect("login");
+        let c = logged_in(&base, &name).await;
         for (path, what) in [
             ("/api/v1/journal/status", "GET /journal/status"),
             (
@@ -318,16 +324,8 @@ async fn main() {
 
     // Projects: 200 projects x 50 tasks.
     {
-        let c = Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
         seed_projects(&db, "projects").await;
-        c.post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"username": "projects", "password": "bench-password"}))
-            .send()
-            .await
-            .expect("login");
+        let c = logged_in(&base, "projects").await;
         for (path, what) in [
             ("/api/v1/projects", "GET /projects (200 x 50)"),
             (
@@ -349,16 +347,8 @@ async fn main() {
     // Calendar: 300 events (200 recurring) started 10 years ago against 1 month ago.
     for (label, days) in [("1 month", 30), ("10 years", 3650)] {
         let name = format!("calendar{days}");
-        let c = Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
         seed_calendar(&db, &name, days).await;
-        c.post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"username": name, "password": "bench-password"}))
-            .send()
-            .await
-            .expect("login");
+        let c = logged_in(&base, &name).await;
         let today = chrono::Utc::now().date_naive();
         for (window, to) in [("7 days", 6), ("366 days", 365)] {
             let url = format!(
@@ -384,16 +374,8 @@ async fn main() {
     // The weekly dashboard: one week of use against five years of it.
     for (label, days) in [("1 week", 7), ("5 years", 1826)] {
         let name = format!("history{days}");
-        let c = Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
         seed_history(&db, &name, days).await;
-        c.post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"username": name, "password": "bench-password"}))
-            .send()
-            .await
-            .expect("login");
+        let c = logged_in(&base, &name).await;
         let url = format!("{base}/api/v1/dashboard/weekly");
         reports.push(
             measure(

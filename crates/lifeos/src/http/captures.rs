@@ -9,7 +9,7 @@ use crate::http::extract::{
 };
 use crate::http::journal::EntryResponse;
 use crate::http::prefs::UserPrefs;
-use crate::http::projects::TaskResponse;
+use crate::http::projects::{TaskOptions, TaskResponse};
 use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
 use actix_web::http::Method;
@@ -25,7 +25,7 @@ use lifeos_captures::{
 };
 use lifeos_journal::EntryKind;
 use lifeos_kernel::{FieldError, PageRequest, StoreError, Uniqueness};
-use lifeos_projects::{Description, Priority, ProjectId, TaskStatus, TaskTitle};
+use lifeos_projects::{ProjectId, TaskTitle};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -400,29 +400,24 @@ impl TryFrom<ConvertBody> for Target {
 
     fn try_from(b: ConvertBody) -> Result<Self, FieldError> {
         match b.kind.as_str() {
-            "task" => Ok(Self::Task(TaskTarget {
-                project: ProjectId(
-                    b.project_id
-                        .ok_or_else(|| FieldError::new("project_id", "project_id is required"))?,
-                ),
-                title: b.title.as_deref().map(TaskTitle::parse).transpose()?,
-                description: b
-                    .description
-                    .as_deref()
-                    .map(Description::parse)
-                    .transpose()?,
-                status: b
-                    .status
-                    .as_deref()
-                    .map(|s| TaskStatus::parse("status", s))
-                    .transpose()?,
-                priority: b
-                    .priority
-                    .as_deref()
-                    .map(|p| Priority::parse("priority", p))
-                    .transpose()?,
-                due_date: b.due_date,
-            })),
+            "task" => {
+                let project = b
+                    .project_id
+                    .ok_or_else(|| FieldError::new("project_id", "project_id is required"))?;
+                let o = TaskOptions::parse(
+                    b.description.as_deref(),
+                    b.status.as_deref(),
+                    b.priority.as_deref(),
+                )?;
+                Ok(Self::Task(TaskTarget {
+                    project: ProjectId(project),
+                    title: b.title.as_deref().map(TaskTitle::parse).transpose()?,
+                    description: o.description,
+                    status: o.status,
+                    priority: o.priority,
+                    due_date: b.due_date,
+                }))
+            }
             "journal_entry" => Ok(Self::JournalEntry(EntryTarget {
                 kind: b
                     .entry_type

@@ -323,27 +323,45 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
+/// The optional fields of a new task, parsed (shared by `POST .../tasks`
+/// and capture conversion).
+pub(crate) struct TaskOptions {
+    pub description: Option<Description>,
+    pub status: Option<TaskStatus>,
+    pub priority: Option<Priority>,
+}
+
+impl TaskOptions {
+    /// Parses each field with the projects module's types.
+    pub(crate) fn parse(
+        description: Option<&str>,
+        status: Option<&str>,
+        priority: Option<&str>,
+    ) -> Result<Self, FieldError> {
+        Ok(Self {
+            description: description.map(Description::parse).transpose()?,
+            status: status.map(|s| TaskStatus::parse("status", s)).transpose()?,
+            priority: priority
+                .map(|p| Priority::parse("priority", p))
+                .transpose()?,
+        })
+    }
+}
+
 impl TryFrom<CreateTaskBody> for TaskDraft {
     type Error = FieldError;
 
     fn try_from(b: CreateTaskBody) -> Result<Self, FieldError> {
+        let o = TaskOptions::parse(
+            b.description.as_deref(),
+            b.status.as_deref(),
+            b.priority.as_deref(),
+        )?;
         Ok(Self {
             title: TaskTitle::parse(&b.title)?,
-            description: b
-                .description
-                .as_deref()
-                .map(Description::parse)
-                .transpose()?,
-            status: b
-                .status
-                .as_deref()
-                .map(|s| TaskStatus::parse("status", s))
-                .transpose()?,
-            priority: b
-                .priority
-                .as_deref()
-                .map(|p| Priority::parse("priority", p))
-                .transpose()?,
+            description: o.description,
+            status: o.status,
+            priority: o.priority,
             due_date: b.due_date,
         })
     }
