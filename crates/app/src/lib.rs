@@ -2,8 +2,7 @@
 //! rules of the modules it touches (their services build the rows), and its
 //! atomic write goes through a port of its own that the adapter implements
 //! in one transaction. Capture conversion and the weekly dashboard (a read
-//! model over every module) live here; export/import comes next, as a
-//! module of this crate with its own port.
+//! model over every module) and export/import (`transfer`) live here.
 //!
 //! Depends on the kernel and the domain crates only: no diesel, no actix.
 
@@ -11,6 +10,7 @@ mod convert;
 mod dashboard;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fake;
+pub mod transfer;
 
 pub use convert::{
     ConversionStore, ConvertCapture, ConvertError, Converted, EntryTarget, EventFields,

@@ -20,4 +20,4 @@ pub use model::{
 };
 pub use ports::EventRepository;
 pub use rule::Rule;
-pub use service::{CalendarError, CalendarService, MAX_WINDOW_DAYS, parse_exdates};
+pub use service::{CalendarError, CalendarService, MAX_WINDOW_DAYS, check_restored, parse_exdates};

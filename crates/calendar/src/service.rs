@@ -86,6 +86,62 @@ fn stored_end(event: &Event, overrides: &[Override]) -> Option<DateTime<Utc>> {
     })
 }
 
+/// Checks an event restored whole, as an import brings it (id, times and
+/// changed occurrences included): the RRULE against its start and zone, the
+/// exdates' kind, and that every changed occurrence is one the series
+/// generates, with new times of the event's kind. Answers the series end to
+/// store. Field paths are relative to the event (`rrule`,
+/// `overrides[2].recurrence_id`).
+///
+/// # Errors
+/// A [`FieldError`] naming the first rule broken.
+pub fn check_restored(
+    event: &Event,
+    overrides: &[Override],
+) -> Result<Option<DateTime<Utc>>, FieldError> {
+    if let Some(r) = &event.rrule {
+        Rule::parse(r, &event.span, event.timezone)?;
+    } else if !overrides.is_empty() {
+        return Err(FieldError::new(
+            "overrides",
+            "only a recurring event can have changed occurrences",
+        ));
+    }
+    check_exdates(&event.exdates, &event.span)?;
+    let all_day = event.span.all_day();
+    let mut seen = std::collections::HashSet::new();
+    for (i, o) in overrides.iter().enumerate() {
+        let kinds = [Some(o.recurrence_id), o.start, o.end];
+        if kinds
+            .iter()
+            .flatten()
+            .any(|w| matches!(w, When::On(_)) != all_day)
+        {
+            return Err(FieldError::new(
+                format!("overrides[{i}]"),
+                "times must be dates for an all-day event and date-times otherwise",
+            ));
+        }
+        if !seen.insert(o.recurrence_id)
+            || event.exdates.contains(&o.recurrence_id)
+            || !generates(event, o.recurrence_id)
+        {
+            return Err(FieldError::new(
+                format!("overrides[{i}].recurrence_id"),
+                "recurrence_id must be an occurrence of the series, once",
+            ));
+        }
+        let (start, end) = moved(o, event.span.duration());
+        if end < start {
+            return Err(FieldError::new(
+                format!("overrides[{i}].end"),
+                "end must not be before start",
+            ));
+        }
+    }
+    Ok(stored_end(event, overrides))
+}
+
 impl CalendarService {
     /// Wires the service.
     pub fn new(repo: Arc<dyn EventRepository>, clock: Arc<dyn Clock>) -> Self {

@@ -97,6 +97,11 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         calendar,
         dashboard,
         convert,
+        export: Arc::new(lifeos_app::transfer::Export::new(
+            repo.clone(),
+            clock.clone(),
+        )),
+        import: Arc::new(lifeos_app::transfer::Import::new(repo.clone())),
         sessions: Arc::new(lifeos_workouts::SessionService::new(
             repo.clone(),
             repo.clone(),

@@ -1,5 +1,6 @@
 //! The state every handler shares.
 
+use lifeos_app::transfer::{Export, Import};
 use lifeos_app::{ConvertCapture, Dashboard};
 use lifeos_auth::AuthService;
 use lifeos_calendar::CalendarService;
@@ -45,6 +46,10 @@ pub struct AppState {
     pub dashboard: Arc<Dashboard>,
     /// Capture conversion (application layer: captures → tasks, journal).
     pub convert: Arc<ConvertCapture>,
+    /// Export of the whole account (application layer).
+    pub export: Arc<Export>,
+    /// Import of an export (application layer).
+    pub import: Arc<Import>,
     /// Workout use cases.
     pub workouts: Arc<WorkoutService>,
     /// Workout session use cases.

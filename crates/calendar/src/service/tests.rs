@@ -553,3 +553,81 @@ async fn the_stored_end_is_the_last_instance_or_a_later_moved_one() {
         Some("2026-12-24T09:00:00Z".parse().unwrap())
     );
 }
+
+fn restored(rrule: Option<&str>) -> Event {
+    svc()
+        .new_event(U, berlin(), draft("2026-11-23T08:00:00Z", rrule))
+        .unwrap()
+        .event
+}
+
+fn changed(rid: When) -> Override {
+    Override {
+        recurrence_id: rid,
+        title: Some("Moved".into()),
+        description: None,
+        location: None,
+        start: None,
+        end: None,
+        color: None,
+    }
+}
+
+#[test]
+fn a_restored_event_is_checked_whole_and_answers_its_series_end() {
+    let daily = restored(Some("FREQ=DAILY;COUNT=3"));
+    assert_eq!(
+        check_restored(&daily, &[]).unwrap(),
+        Some("2026-11-25T09:00:00Z".parse().unwrap())
+    );
+    assert_eq!(
+        check_restored(&restored(None), &[]).unwrap(),
+        Some("2026-11-23T09:00:00Z".parse().unwrap())
+    );
+    // A changed occurrence moved later extends the series.
+    let mut late = changed(at("2026-11-25T08:00:00Z"));
+    late.end = Some(at("2026-11-26T10:00:00Z"));
+    assert_eq!(
+        check_restored(&daily, &[late]).unwrap(),
+        Some("2026-11-26T10:00:00Z".parse().unwrap())
+    );
+    assert!(check_restored(&daily, &[changed(at("2026-11-24T08:00:00Z"))]).is_ok());
+}
+
+#[test]
+fn a_restored_event_breaking_a_rule_names_the_field() {
+    let field = |e: &Event, o: &[Override]| check_restored(e, o).unwrap_err().field;
+    let daily = restored(Some("FREQ=DAILY;COUNT=3"));
+    let mut bad = daily.clone();
+    bad.rrule = Some("FREQ=SOMETIMES".into());
+    assert_eq!(field(&bad, &[]), "rrule");
+    let mut bad = daily.clone();
+    bad.exdates = vec![When::On(d("2026-11-24"))];
+    assert_eq!(field(&bad, &[]), "exdates[0]");
+    let not_generated = changed(at("2026-11-24T08:30:00Z"));
+    assert_eq!(
+        field(&daily, &[not_generated]),
+        "overrides[0].recurrence_id"
+    );
+    let twice = changed(at("2026-11-24T08:00:00Z"));
+    assert_eq!(
+        field(&daily, &[twice.clone(), twice.clone()]),
+        "overrides[1].recurrence_id"
+    );
+    let mut skipped = daily.clone();
+    skipped.exdates = vec![at("2026-11-24T08:00:00Z")];
+    assert_eq!(
+        field(&skipped, std::slice::from_ref(&twice)),
+        "overrides[0].recurrence_id"
+    );
+    assert_eq!(
+        field(&restored(None), std::slice::from_ref(&twice)),
+        "overrides"
+    );
+    let mut kind = twice.clone();
+    kind.start = Some(When::On(d("2026-11-24")));
+    assert_eq!(field(&daily, &[kind]), "overrides[0]");
+    let mut backwards = twice;
+    backwards.end = Some(at("2026-11-24T07:00:00Z"));
+    assert_eq!(field(&daily, &[backwards]), "overrides[0].end");
+}

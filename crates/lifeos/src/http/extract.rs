@@ -35,7 +35,23 @@ where
     S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
         + Unpin,
 {
-    let limit = DEFAULT_BODY_LIMIT;
+    read_body_up_to(req, payload, DEFAULT_BODY_LIMIT).await
+}
+
+/// Reads the whole body up to `limit` bytes, counting what arrives (a
+/// missing or lying `Content-Length` changes nothing).
+///
+/// # Errors
+/// 413 when the body (or its announced length) exceeds the limit.
+pub async fn read_body_up_to<S>(
+    req: &HttpRequest,
+    payload: &mut S,
+    limit: usize,
+) -> Result<BytesMut, ApiError>
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
+        + Unpin,
+{
     let too_large = || {
         ApiError::new(
             Code::PayloadTooLarge,

@@ -17,6 +17,7 @@ pub mod prefs;
 pub mod projects;
 mod routes;
 pub mod settings;
+pub mod transfer;
 pub mod workouts;
 
 pub use page::PageOf;
@@ -30,6 +31,7 @@ pub fn routes() -> RouteTable {
     openapi::routes(&mut t);
     auth_routes::routes(&mut t);
     settings::routes(&mut t);
+    transfer::routes(&mut t);
     journal::routes(&mut t);
     projects::routes(&mut t);
     captures::routes(&mut t);

@@ -3,7 +3,7 @@
 use crate::http::RouteTable;
 use crate::http::{
     auth_routes, calendar, captures, dashboard, error, health, journal, projects, settings,
-    workouts,
+    transfer, workouts,
 };
 use actix_web::HttpResponse;
 use actix_web::http::Method;
@@ -77,7 +77,7 @@ impl Modify for ResponseDescriptions {
         auth_routes::login, auth_routes::refresh, auth_routes::logout, auth_routes::me,
         auth_routes::change_password,
         settings::get_settings, settings::patch_settings, settings::list_api_keys,
-        settings::create_api_key, settings::revoke_api_key,
+        settings::create_api_key, settings::revoke_api_key, transfer::export, transfer::import,
         journal::list_entries, journal::create_entry, journal::get_entry, journal::patch_entry,
         journal::delete_entry, journal::status,
         projects::list_projects, projects::create_project, projects::reorder_projects,

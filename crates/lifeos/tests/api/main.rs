@@ -17,5 +17,6 @@ mod journal;
 mod operations;
 mod projects;
 mod settings;
+mod transfer;
 mod workouts;
 mod zero_config;
