@@ -45,6 +45,6 @@ mutants *crates:
 ci:
     .ci/run
 
-# Benchmarks (see docs/performance.md)
+# Benchmarks (see docs/performance.md); BENCH_ONLY=transfer for export/import only
 bench:
     cargo run --release -p lifeos --example bench

@@ -211,6 +211,123 @@ async fn seed_history(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
     .expect("seed history");
 }
 
+/// The export/import account: 100,000 journal entries (two kinds a day over
+/// 50,000 days) and 50,000 logged sets (2,500 sessions of 20), written by
+/// the batch path (streak trigger off, runs rebuilt once).
+async fn seed_bulk(db: &lifeos_testdb::TestDb, username: &str) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
+    c.batch_execute(&format!(
+        "BEGIN; SET LOCAL lifeos.bulk_journal = 'on'; \
+         INSERT INTO users (id, username, password_hash) \
+           SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
+         INSERT INTO user_settings (user_id) SELECT id FROM users WHERE username = '{username}'; \
+         INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, k.kind, current_date - i, current_date - i, \
+                  jsonb_build_object('body', 'went running then wrote ' || i, 'went_well', 'a', 'to_improve', 'b', 'grateful_for', 'c'), \
+                  8, now(), now() \
+           FROM users u, generate_series(0, 49999) i, (VALUES ('morning_pages'), ('daily_reflection')) AS k(kind) \
+           WHERE u.username = '{username}'; \
+         SELECT journal_runs_rebuild(id) FROM users WHERE username = '{username}'; \
+         INSERT INTO exercises (id, user_id, name, category, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Squat', 'strength', now(), now() FROM users u WHERE u.username = '{username}'; \
+         INSERT INTO workout_sessions (id, user_id, name, started_at, ended_at, created_at, updated_at) \
+           SELECT gen_random_uuid(), u.id, 'Session ' || i, now() - make_interval(days => i * 2), \
+                  now() - make_interval(days => i * 2) + interval '1 hour', now(), now() \
+           FROM users u, generate_series(1, 2500) i WHERE u.username = '{username}'; \
+         INSERT INTO workout_logs (id, user_id, session_id, exercise_id, set_number, reps, weight, created_at) \
+           SELECT gen_random_uuid(), s.user_id, s.id, e.id, j, 5, 100, now() \
+           FROM workout_sessions s JOIN users u ON u.id = s.user_id JOIN exercises e ON e.user_id = u.id, \
+                generate_series(1, 20) j WHERE u.username = '{username}'; \
+         COMMIT; ANALYZE;"
+    ))
+    .await
+    .expect("seed bulk");
+}
+
+/// This process's resident memory (the server runs in it), in bytes.
+fn rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Export of the bulk account (time, MB/s, peak RSS growth while the body
+/// is read and thrown away), then its import into an empty account (every
+/// id belongs to the first account, so every item is reassigned).
+async fn bulk(base: &str, db: &lifeos_testdb::TestDb) {
+    seed_bulk(db, "bulk").await;
+    let c = logged_in(base, "bulk").await;
+    let url = format!("{base}/api/v1/settings/export");
+    let before = rss();
+    let peak = Arc::new(std::sync::atomic::AtomicU64::new(before));
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let (peak, sampling) = (peak.clone(), sampling.clone());
+        tokio::spawn(async move {
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                peak.fetch_max(rss(), std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut res = c.get(&url).send().await.expect("export");
+    assert_eq!(res.status(), 200);
+    let mut bytes = 0usize;
+    while let Some(chunk) = res.chunk().await.expect("chunk") {
+        bytes += chunk.len();
+    }
+    let took = started.elapsed();
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    sampler.await.expect("sampler");
+    let growth = peak
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .saturating_sub(before);
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "export 100,000 entries + 50,000 sets: {mb:.1} MB in {:.2} s = {:.1} MB/s, peak RSS growth {:.1} MiB",
+        took.as_secs_f64(),
+        mb / took.as_secs_f64(),
+        growth as f64 / 1_048_576.0
+    );
+
+    let doc = c
+        .get(&url)
+        .send()
+        .await
+        .expect("export")
+        .bytes()
+        .await
+        .expect("body");
+    seed_journal(db, "bulk-copy", 0).await;
+    let copy = logged_in(base, "bulk-copy").await;
+    let started = Instant::now();
+    let res = copy
+        .post(format!("{base}/api/v1/settings/import"))
+        .header("content-type", "application/json")
+        .body(doc)
+        .send()
+        .await
+        .expect("import");
+    let status = res.status();
+    let report: serde_json::Value = res.json().await.expect("report");
+    println!(
+        "import of it into an empty account: {:.2} s (status {status}, reassigned journal {}, logs {})",
+        started.elapsed().as_secs_f64(),
+        report["reassigned"]["journal"],
+        report["reassigned"]["logs"]
+    );
+}
+
 /// A cookie client logged in as `username` (seeded with the bench password).
 async fn logged_in(base: &str, username: &str) -> Client {
     let c = Client::builder()
@@ -252,6 +369,10 @@ async fn main() {
         .expect("login");
     assert_eq!(res.status(), 200);
 
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("transfer") {
+        bulk(&base, &db).await;
+        return;
+    }
     let mut reports = Vec::new();
     {
         let (c, b) = (client.clone(), base.clone());
@@ -430,6 +551,10 @@ async fn main() {
                 .await,
             );
         }
+    }
+
+    if std::env::var_os("BENCH_SKIP_BULK").is_none() {
+        bulk(&base, &db).await;
     }
 
     println!(

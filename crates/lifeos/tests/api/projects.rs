@@ -638,7 +638,7 @@ async fn another_users_projects_tasks_and_notes_are_404_everywhere() {
 }
 
 #[tokio::test]
-async fn seed_creates_the_user_and_starter_projects_once() {
+async fn seed_creates_the_user_and_every_modules_starter_data_once() {
     let app = TestApp::spawn().await;
     lifeos::seed::run(&app.state, "demo", "demo-password")
         .await
@@ -661,4 +661,81 @@ async fn seed_creates_the_user_and_starter_projects_once() {
     assert_eq!(names, ["Inbox", "Health", "Home"]);
     let tasks: Value = app.get("/api/v1/tasks").await.json().await.unwrap();
     assert_eq!(tasks["total"], 5);
+    let exercises: Value = app
+        .get("/api/v1/exercises?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(exercises["total"], lifeos::seed::LIBRARY.len());
+    assert!(lifeos::seed::LIBRARY.len() >= 12, "a real library");
+    let programs: Value = app.get("/api/v1/programs").await.json().await.unwrap();
+    assert_eq!(programs["total"], 1);
+    assert_eq!(
+        programs["items"][0]["exercises"].as_array().unwrap().len(),
+        4
+    );
+    assert_eq!(
+        programs["items"][0]["exercises"][0]["exercise_name"],
+        "Back squat"
+    );
+    let journal: Value = app
+        .get("/api/v1/journal/entries")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(journal["total"], 10);
+    let status: Value = app
+        .get("/api/v1/journal/status")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["streaks"]["morning_pages"]["current"], 7);
+    let events: Value = app
+        .get("/api/v1/calendar/events")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events["total"], 2);
+    let today = chrono::Utc::now().date_naive();
+    let window = format!(
+        "/api/v1/calendar/occurrences?from={today}&to={}",
+        today + chrono::Days::new(20)
+    );
+    let occurrences: Value = app.get(&window).await.json().await.unwrap();
+    let n = occurrences.as_array().unwrap().len();
+    assert!((8..=12).contains(&n), "{n} occurrences in three weeks");
+
+    // A library exercise the user deleted comes back; nothing else changes.
+    let squat = exercises["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Push-up")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app.delete(&format!("/api/v1/exercises/{squat}")).await;
+    assert_eq!(res.status(), 204);
+    lifeos::seed::run(&app.state, "demo", "demo-password")
+        .await
+        .unwrap();
+    let again: Value = app
+        .get("/api/v1/exercises?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["total"], lifeos::seed::LIBRARY.len());
+    let journal: Value = app
+        .get("/api/v1/journal/entries")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(journal["total"], 10);
 }
