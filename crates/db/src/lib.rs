@@ -34,6 +34,10 @@ pub type PgPool = Pool<AsyncPgConnection>;
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Exports running at once hold a pool connection each for the whole
+    /// download: at most a quarter of the pool (at least one), so the rest
+    /// of the API keeps its connections.
+    exports: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -48,7 +52,11 @@ impl PgStore {
     /// Wraps a pool.
     #[must_use]
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        let exports = (pool.status().max_size / 4).max(1);
+        Self {
+            pool,
+            exports: std::sync::Arc::new(tokio::sync::Semaphore::new(exports)),
+        }
     }
 
     /// The pool (for status reporting).

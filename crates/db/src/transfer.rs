@@ -1,8 +1,9 @@
 //! Export and import of a whole account.
 //!
-//! Export: a connection taken out of the pool (closed when the export ends
-//! or is dropped, so a download cut halfway never returns a connection in
-//! an open transaction) runs one `REPEATABLE READ READ ONLY` transaction
+//! Export: one pool connection runs one `REPEATABLE READ READ ONLY`
+//! transaction for the whole download (a download cut halfway closes that
+//! connection instead of returning it to the pool inside a transaction;
+//! at most a quarter of the pool serves exports at once, more answer 503)
 //! and reads each section by keyset pages of [`PAGE`] rows ordered by id
 //! (ids are UUIDv7, so that is creation order); children (tasks, notes,
 //! sets, list items, changed occurrences) come with their page of parents
@@ -277,27 +278,52 @@ fn by_parent<R, D>(
 }
 
 struct PgSnapshot {
-    conn: AsyncPgConnection,
+    conn: Option<Object<AsyncPgConnection>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
     user: Uuid,
     section: usize,
     after: Uuid,
     open: bool,
 }
 
+impl Drop for PgSnapshot {
+    fn drop(&mut self) {
+        // Still inside the transaction (the download was cut, or a read
+        // failed): close the connection rather than pool it mid-transaction.
+        if self.open
+            && let Some(conn) = self.conn.take()
+        {
+            drop(Object::take(conn));
+        }
+    }
+}
+
 #[async_trait]
 impl ExportReader for PgStore {
     async fn open(&self, user: UserId) -> Result<Box<dyn ExportSnapshot>, StoreError> {
-        let mut conn = Object::take(self.conn().await?);
+        let permit = self.exports.clone().try_acquire_owned().map_err(|_busy| {
+            StoreError::Unavailable("every export slot is busy; try again shortly".into())
+        })?;
+        let mut conn = self.conn().await?;
         conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .await
             .map_err(store_error)?;
         Ok(Box::new(PgSnapshot {
-            conn,
+            conn: Some(conn),
+            _permit: permit,
             user: user.0,
             section: 0,
             after: Uuid::nil(),
             open: true,
         }))
+    }
+}
+
+impl PgSnapshot {
+    fn conn(&mut self) -> Result<&mut AsyncPgConnection, DieselError> {
+        self.conn
+            .as_deref_mut()
+            .ok_or(DieselError::BrokenTransactionManager)
     }
 }
 
@@ -315,7 +341,9 @@ impl ExportSnapshot for PgSnapshot {
                 us::week_start,
                 us::weight_unit,
             ))
-            .get_result::<(Uuid, String, DateTime<Utc>, String, String, String)>(&mut self.conn)
+            .get_result::<(Uuid, String, DateTime<Utc>, String, String, String)>(
+                self.conn().map_err(store_error)?,
+            )
             .await
             .map_err(store_error)?;
         Ok(UserDoc {
@@ -343,11 +371,12 @@ impl ExportSnapshot for PgSnapshot {
             }
         }
         if self.open {
-            self.open = false;
-            self.conn
+            self.conn()
+                .map_err(store_error)?
                 .batch_execute("COMMIT")
                 .await
                 .map_err(store_error)?;
+            self.open = false;
         }
         Ok(None)
     }
@@ -357,8 +386,8 @@ impl PgSnapshot {
     /// The next page of the current section and its last id, or `None`
     /// when the section is done.
     async fn page(&mut self) -> Result<Option<(Batch, Uuid)>, DieselError> {
-        let (u, after) = (self.user, self.after);
-        let c = &mut self.conn;
+        let (u, after, section) = (self.user, self.after, self.section);
+        let c = self.conn()?;
         macro_rules! page_of {
             ($t:ident, $row:ty) => {
                 $t::table
@@ -371,7 +400,7 @@ impl PgSnapshot {
                     .await?
             };
         }
-        Ok(match self.section {
+        Ok(match section {
             0 => {
                 let rows = page_of!(je, JournalRow);
                 last(&rows, |r| r.id).map(|l| {

@@ -525,3 +525,55 @@ async fn an_import_over_50_mib_is_refused() {
         .unwrap();
     assert_error(res, 413, "PAYLOAD_TOO_LARGE").await;
 }
+
+#[tokio::test]
+async fn exports_at_once_are_bounded_and_a_cut_download_frees_its_slot() {
+    let app = TestApp::spawn_with(&[("DATABASE_POOL_SIZE", "8")]).await;
+    let ada = app.logged_in("ada").await;
+    // Enough data that a download which nobody reads stays open.
+    sql(
+        app.db.url(),
+        &format!(
+            "INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at)
+             SELECT gen_random_uuid(), '{}', 'morning_pages', current_date - i, current_date - i,
+                    jsonb_build_object('body', repeat('many words ', 200)), 400, now(), now()
+             FROM generate_series(1, 6000) i",
+            ada["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    // A pool of 8 serves 2 exports at once.
+    let first = app.get("/api/v1/settings/export").await;
+    let second = app.get("/api/v1/settings/export").await;
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    let busy = app.get("/api/v1/settings/export").await;
+    assert_error(busy, 503, "SERVICE_UNAVAILABLE").await;
+    // The rest of the API is not starved.
+    assert_eq!(app.get("/api/v1/settings").await.status(), 200);
+    // Cut both downloads: their slots and connections come back.
+    drop((first, second));
+    let mut whole = None;
+    for _ in 0..100 {
+        let res = app.get("/api/v1/settings/export").await;
+        if res.status() == 200 {
+            whole = Some(res.json::<Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let whole = whole.expect("an export slot came back");
+    assert_eq!(whole["journal"].as_array().unwrap().len(), 6000);
+    assert_eq!(journal_count(&app).await, 100);
+    // No pooled connection was left inside a read-only transaction.
+    for i in 0..16 {
+        created(
+            &app,
+            "/api/v1/captures",
+            json!({"content": format!("after {i}")}),
+        )
+        .await;
+    }
+}
