@@ -1,10 +1,24 @@
-# Life OS recipes. `just` is a convenience: the README's two commands work without it.
+# Life OS recipes. `just` is a convenience: the README's two commands work
+# without it. CI runs `--list`, `lint`, `migrate`, `seed`, `backup` and
+# `restore` (scripts/check-recipes).
 
 set dotenv-load := false
 
+# The cargo profile of `lifeos` runs (CI sets LIFEOS_PROFILE=dev to reuse its test build)
+profile := env_var_or_default("LIFEOS_PROFILE", "release")
+lifeos := "cargo run -q --profile " + profile + " --bin lifeos --"
+
+# List the recipes
+default:
+    @just --list
+
 # Run the server (zero config: manages its own PostgreSQL under ./data)
 run:
-    cargo run --release --bin lifeos -- serve
+    {{lifeos}} serve
+
+# Run the server with debug logs and the API docs page at /api/docs/
+dev:
+    DEBUG=true RUST_LOG=debug,h2=info,hyper=info {{lifeos}} serve
 
 # Run every test (starts a throwaway PostgreSQL by itself)
 test:
@@ -12,15 +26,23 @@ test:
 
 # Apply database migrations
 migrate:
-    cargo run --release --bin lifeos -- migrate
+    {{lifeos}} migrate
 
-# Create the user from SEED_USERNAME/SEED_PASSWORD plus starter data
+# Create the user from SEED_USERNAME/SEED_PASSWORD plus every module's starter data
 seed:
-    cargo run --release --bin lifeos -- seed
+    {{lifeos}} seed
 
 # Create a user (or reset its password): just create-user ada
 create-user username:
-    cargo run --release --bin lifeos -- create-user --username {{username}}
+    {{lifeos}} create-user --username {{username}}
+
+# Back up the database (managed or DATABASE_URL) to a file (pg_dump, custom format)
+backup file="lifeos-backup.dump":
+    {{lifeos}} backup --output {{file}}
+
+# Replace the database's contents with a backup, all or nothing (stop the server first)
+restore file="lifeos-backup.dump":
+    {{lifeos}} restore {{file}}
 
 # Format the code
 fmt:
@@ -30,7 +52,7 @@ fmt:
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
-    cargo test -p lifeos --test api operations::domain_crates_do_not_depend
+    cargo test -q -p lifeos --test api operations::domain_crates_do_not_depend
 
 # Regenerate crates/db/src/schema.rs from the migrations (needs diesel_cli:
 # cargo install diesel_cli --no-default-features --features postgres)
@@ -48,3 +70,7 @@ ci:
 # Benchmarks (see docs/performance.md); BENCH_ONLY=transfer for export/import only
 bench:
     cargo run --release -p lifeos --example bench
+
+# Start the Docker deployment (deploy/: PostgreSQL 16, lifeos, nginx with TLS)
+docker-up:
+    docker compose -f deploy/docker-compose.yml --env-file deploy/.env up -d --build

@@ -1,4 +1,5 @@
-//! The `lifeos` command line: `serve` (default), `migrate`, `create-user`, `seed`.
+//! The `lifeos` command line: `serve` (default), `migrate`, `create-user`,
+//! `seed`, `backup`, `restore`.
 
 use crate::config::{Config, Database};
 use crate::managed::{ManagedDb, load_or_create_secret};
@@ -34,6 +35,17 @@ pub enum Command {
     },
     /// Create the user from SEED_USERNAME/SEED_PASSWORD and starter data (safe to run twice).
     Seed,
+    /// Write a backup of the database (pg_dump, custom format) to a file.
+    Backup {
+        /// The backup file to write.
+        #[arg(long, short)]
+        output: std::path::PathBuf,
+    },
+    /// Replace the database's contents with a backup, all or nothing (stop the server first).
+    Restore {
+        /// The backup file (from `lifeos backup`).
+        input: std::path::PathBuf,
+    },
 }
 
 /// The database the commands use: external, or the managed local cluster.
@@ -132,6 +144,27 @@ pub async fn run() -> ExitCode {
             }
             _ => Err("seed needs SEED_USERNAME and SEED_PASSWORD".into()),
         },
+        Command::Backup { output } => {
+            with_db(&config, async |db: &Db| {
+                crate::backup::backup(&db.url, &output).await?;
+                println!("wrote the backup to {}", output.display());
+                Ok(())
+            })
+            .await
+        }
+        Command::Restore { input } => {
+            with_db(&config, async |db: &Db| {
+                crate::backup::restore(&db.url, &input).await?;
+                let applied = lifeos_db::run_migrations(&db.url).await?;
+                println!(
+                    "restored {} ({} newer migration(s) applied)",
+                    input.display(),
+                    applied.len()
+                );
+                Ok(())
+            })
+            .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

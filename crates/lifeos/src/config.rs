@@ -63,6 +63,8 @@ pub struct Config {
     pub frontend_url: Option<String>,
     /// `DEBUG`.
     pub debug: bool,
+    /// `API_DOCS` (default: `DEBUG`): serve the browsable docs at `/api/docs/`.
+    pub api_docs: bool,
     /// `COOKIE_DOMAIN`.
     pub cookie_domain: Option<String>,
     /// `COOKIE_SECURE` (default true).
@@ -199,6 +201,7 @@ impl Config {
             refresh_token_days: number(&get, "REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365)?,
             frontend_url,
             debug: boolean(&get, "DEBUG", false)?,
+            api_docs: boolean(&get, "API_DOCS", boolean(&get, "DEBUG", false)?)?,
             cookie_domain: get("COOKIE_DOMAIN"),
             cookie_secure: boolean(&get, "COOKIE_SECURE", true)?,
             bind,

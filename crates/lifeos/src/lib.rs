@@ -4,6 +4,7 @@
 //! This crate wires the domain crates to the diesel adapter; HTTP handlers
 //! stay thin (DTO → domain → one service call → DTO).
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod http;

@@ -120,6 +120,7 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             access_ttl,
             refresh_ttl,
             trusted_proxies: config.trusted_proxies.clone(),
+            api_docs: config.api_docs,
         },
     })
 }
@@ -174,9 +175,15 @@ impl Application {
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let data = web::Data::new(state.clone());
         let frontend = state.web.frontend_origin.clone();
+        let api_docs = state.web.api_docs;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .configure(|cfg| {
+                    if api_docs {
+                        http::openapi::docs_page(cfg);
+                    }
+                })
                 .configure(|cfg| http::routes().register(cfg))
                 .default_service(web::to(error::not_found))
                 .wrap(actix_web::middleware::from_fn(middleware::catch_panics))

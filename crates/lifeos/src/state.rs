@@ -27,6 +27,8 @@ pub struct WebSettings {
     pub refresh_ttl: chrono::Duration,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Whether `/api/docs/` is served.
+    pub api_docs: bool,
 }
 
 /// Services and settings, shared by every worker.

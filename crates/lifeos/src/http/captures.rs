@@ -464,7 +464,7 @@ impl TryFrom<ConvertBody> for Target {
     }
 }
 
-/// Converts an inbox capture into a task or journal entry, atomically.
+/// Converts an inbox capture into a task, a journal entry or an event, atomically.
 ///
 /// # Errors
 /// 404 (capture or project), 409 `CONFLICT` (not in the inbox), 409

@@ -106,6 +106,28 @@ impl Modify for ResponseDescriptions {
 )]
 pub struct ApiDoc;
 
+/// The browsable docs page at `/api/docs/` (Swagger UI, its assets
+/// compiled into the binary: it works offline), reading
+/// `/api/openapi.json`. Served when `API_DOCS` (default: `DEBUG`) is on.
+pub fn docs_page(cfg: &mut actix_web::web::ServiceConfig) {
+    use utoipa_swagger_ui::{Config, SwaggerUi};
+    cfg.route(
+        "/api/docs",
+        actix_web::web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+                .finish()
+        }),
+    )
+    .service(
+        SwaggerUi::new("/api/docs/{_:.*}").config(
+            Config::new(["/api/openapi.json"])
+                .try_it_out_enabled(true)
+                .with_credentials(true),
+        ),
+    );
+}
+
 pub(crate) fn routes(t: &mut RouteTable) {
     t.add(Method::GET, "/api/openapi.json", openapi_json);
 }

@@ -168,3 +168,105 @@ fn every_contract_error_code_is_defined_once_and_distinct() {
         assert_eq!(Code::for_status(c.status()).status(), c.status());
     }
 }
+
+#[tokio::test]
+async fn the_docs_page_is_served_from_the_binary_when_asked_for() {
+    let app = TestApp::spawn_with(&[("API_DOCS", "true")]).await;
+    let res = app.get("/api/docs").await;
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.headers()["location"], "/api/docs/");
+    let res = app.get("/api/docs/").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = res.text().await.unwrap();
+    assert!(page.contains("swagger-ui"), "{page}");
+    assert!(
+        !page.contains("https://"),
+        "no asset from elsewhere: {page}"
+    );
+    let init = app.get("/api/docs/swagger-initializer.js").await;
+    assert_eq!(init.status(), 200);
+    assert!(init.text().await.unwrap().contains("/api/openapi.json"));
+    let bundle = app.get("/api/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status(), 200);
+    assert!(
+        bundle.bytes().await.unwrap().len() > 100_000,
+        "the bundle itself"
+    );
+
+    // Off by default (DEBUG turns it on too): the contract's 404.
+    let off = TestApp::spawn().await;
+    crate::helpers::assert_error(off.get("/api/docs/").await, 404, "NOT_FOUND").await;
+    let debug = TestApp::spawn_with(&[("DEBUG", "true")]).await;
+    assert_eq!(debug.get("/api/docs/").await.status(), 200);
+    let no = TestApp::spawn_with(&[("DEBUG", "true"), ("API_DOCS", "false")]).await;
+    assert_eq!(no.get("/api/docs/").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_backup_restores_what_a_wipe_lost() {
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let res = app
+        .post(
+            "/api/v1/journal/entries",
+            &json!({"entry_type": "morning_pages", "content": {"body": "before the backup"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lifeos.dump");
+    lifeos::backup::backup(app.db.url(), &file).await.unwrap();
+    assert!(std::fs::metadata(&file).unwrap().len() > 0);
+
+    // Written after the backup: the restore takes the database back.
+    let res = app
+        .post(
+            "/api/v1/journal/entries",
+            &json!({"entry_type": "daily_reflection", "content": {"went_well": "a", "to_improve": "b", "grateful_for": "c"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    crate::helpers::sql(app.db.url(), "DELETE FROM users").await;
+    assert_eq!(
+        app.login_as("ada", crate::helpers::PASSWORD).await.status(),
+        401
+    );
+
+    lifeos::backup::restore(app.db.url(), &file).await.unwrap();
+    assert_eq!(
+        app.login_as("ada", crate::helpers::PASSWORD).await.status(),
+        200
+    );
+    let page: Value = app
+        .get("/api/v1/journal/entries")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["content"]["body"], "before the backup");
+
+    // A bad file changes nothing.
+    let junk = dir.path().join("junk.dump");
+    std::fs::write(&junk, b"not a backup").unwrap();
+    assert!(lifeos::backup::restore(app.db.url(), &junk).await.is_err());
+    assert!(
+        lifeos::backup::restore(app.db.url(), &dir.path().join("missing"))
+            .await
+            .is_err()
+    );
+    let page: Value = app
+        .get("/api/v1/journal/entries")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+}
