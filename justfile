@@ -73,4 +73,4 @@ bench:
 
 # Start the Docker deployment (deploy/: PostgreSQL 16, lifeos, nginx with TLS)
 docker-up:
-    docker compose -f deploy/docker-compose.yml --env-file deploy/.env up -d --build
+    docker compose -p lifeos -f deploy/docker-compose.yml --env-file deploy/.env up -d --build
