@@ -10,6 +10,8 @@
 pub mod fake;
 mod model;
 mod ports;
+#[cfg(test)]
+mod props;
 mod service;
 
 pub use model::{

@@ -9,6 +9,8 @@ mod error;
 pub mod fake;
 mod model;
 mod ports;
+#[cfg(test)]
+mod props;
 mod service;
 mod streaks;
 

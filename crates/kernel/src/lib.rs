@@ -7,6 +7,8 @@
 mod clock;
 mod page;
 mod prefs;
+#[cfg(test)]
+mod props;
 mod store;
 mod text;
 mod wire;

@@ -9,6 +9,8 @@
 pub mod fake;
 mod model;
 mod ports;
+#[cfg(test)]
+mod props;
 mod service;
 mod values;
 
