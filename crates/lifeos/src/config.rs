@@ -65,6 +65,9 @@ pub struct Config {
     pub debug: bool,
     /// `API_DOCS` (default: `DEBUG`): serve the browsable docs at `/api/docs/`.
     pub api_docs: bool,
+    /// `REQUEST_BODY_TIMEOUT_SECONDS` (default 30): how long a request body
+    /// may take to arrive in full.
+    pub body_timeout: Duration,
     /// `COOKIE_DOMAIN`.
     pub cookie_domain: Option<String>,
     /// `COOKIE_SECURE` (default true).
@@ -202,6 +205,10 @@ impl Config {
             frontend_url,
             debug: boolean(&get, "DEBUG", false)?,
             api_docs: boolean(&get, "API_DOCS", boolean(&get, "DEBUG", false)?)?,
+            body_timeout: Duration::from_secs(
+                u64::try_from(number(&get, "REQUEST_BODY_TIMEOUT_SECONDS", 30, 1, 3600)?)
+                    .unwrap_or(30),
+            ),
             cookie_domain: get("COOKIE_DOMAIN"),
             cookie_secure: boolean(&get, "COOKIE_SECURE", true)?,
             bind,

@@ -121,6 +121,7 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             refresh_ttl,
             trusted_proxies: config.trusted_proxies.clone(),
             api_docs: config.api_docs,
+            body_timeout: config.body_timeout,
         },
     })
 }

@@ -29,6 +29,8 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// Whether `/api/docs/` is served.
     pub api_docs: bool,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
 }
 
 /// Services and settings, shared by every worker.

@@ -39,7 +39,9 @@ where
 }
 
 /// Reads the whole body up to `limit` bytes, counting what arrives (a
-/// missing or lying `Content-Length` changes nothing).
+/// missing or lying `Content-Length` changes nothing), within the
+/// configured body timeout per MiB of the limit (a body that stalls is
+/// refused, not waited for).
 ///
 /// # Errors
 /// 413 when the body (or its announced length) exceeds the limit.
@@ -66,19 +68,39 @@ where
     if announced.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
+    // The configured time per MiB of the limit: a 50 MiB import may take
+    // fifty times as long as a 1 MiB body.
+    let per_mib = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map_or(std::time::Duration::from_secs(30), |s| s.web.body_timeout);
+    let timeout = per_mib * u32::try_from((limit / DEFAULT_BODY_LIMIT).max(1)).unwrap_or(1);
     let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
+    let read = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::new(
+                    Code::ValidationError,
+                    format!("The request body could not be read: {e}"),
+                )
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(())
+    };
+    tokio::time::timeout(timeout, read)
+        .await
+        .map_err(|_late| {
             ApiError::new(
                 Code::ValidationError,
-                format!("The request body could not be read: {e}"),
+                format!(
+                    "The request body did not arrive within {} s.",
+                    timeout.as_secs()
+                ),
             )
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
+        })??;
     Ok(body)
 }
 

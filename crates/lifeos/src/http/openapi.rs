@@ -30,6 +30,56 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// Errors every operation of a kind can answer, documented once: a JSON
+/// body can be too large (413) or not JSON (415); anything that reads the
+/// database can find it unavailable (503). Each with the error body.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in &mut openapi.paths.paths {
+            let stateless = path == "/health" || path == "/api/openapi.json";
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let responses = &mut op.responses.responses;
+                if op.request_body.is_some() {
+                    responses
+                        .entry("413".into())
+                        .or_insert_with(|| error("The body is larger than the limit"));
+                    responses
+                        .entry("415".into())
+                        .or_insert_with(|| error("The body is not of a supported type"));
+                }
+                if !stateless {
+                    responses
+                        .entry("503".into())
+                        .or_insert_with(|| error("The database is unavailable; try again"));
+                }
+            }
+        }
+    }
+}
+
 /// OpenAPI 3.1 requires a `description` on every response; a response
 /// annotated with only a status and a body gets its status's reason phrase
 /// ("OK", "Unprocessable Entity"), so the document validates.
@@ -71,7 +121,7 @@ impl Modify for ResponseDescriptions {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Life OS API", version = "1", description = "The Life OS REST API (see API.md)."),
-    modifiers(&SecuritySchemes, &ResponseDescriptions),
+    modifiers(&SecuritySchemes, &CommonErrors, &ResponseDescriptions),
     paths(
         health::health, health::ready, openapi_json,
         auth_routes::login, auth_routes::refresh, auth_routes::logout, auth_routes::me,

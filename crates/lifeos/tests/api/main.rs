@@ -6,11 +6,13 @@
     reason = "tests fail loudly on purpose"
 )]
 
+mod abuse;
 mod auth;
 mod calendar;
 mod captures;
 mod dashboard;
 mod errors;
+mod faults;
 mod helpers;
 mod inputs;
 mod journal;

@@ -157,8 +157,52 @@ async fn serve_without_configuration_manages_its_own_postgres() {
         key
     );
 
-    // Crash: kill -9 everything, then start again without manual steps.
+    // Acknowledged writes: every 201 before the crash must survive it (the
+    // managed cluster runs with fsync and synchronous_commit on).
     let pg = postmaster_pid(dir).unwrap();
+    let cmdline = std::fs::read_to_string(format!("/proc/{pg}/cmdline")).unwrap_or_default();
+    assert!(
+        !cmdline.contains("fsync=off") && !cmdline.contains("synchronous_commit=off"),
+        "{cmdline}"
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let web = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = web
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"username": "ada", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let key: serde_json::Value = web
+        .post(format!("{base}/api/v1/settings/api-keys"))
+        .json(&serde_json::json!({"name": "crash"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = key["key"].as_str().unwrap().to_string();
+    let mut acknowledged = 0;
+    for i in 0..40 {
+        let res = reqwest::Client::new()
+            .post(format!("{base}/api/v1/captures/external"))
+            .bearer_auth(&secret)
+            .json(&serde_json::json!({"content": format!("before the crash {i}")}))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 201 {
+            acknowledged += 1;
+        }
+    }
+    assert_eq!(acknowledged, 40);
+
+    // Crash: kill -9 everything, then start again without manual steps.
     signal(server.id(), "-KILL");
     signal(pg, "-KILL");
     wait_exit(&mut server);
@@ -180,6 +224,27 @@ async fn serve_without_configuration_manages_its_own_postgres() {
         .await
         .unwrap();
     assert_eq!(login.status(), 200, "data survived the crash");
+    let base = format!("http://127.0.0.1:{port}");
+    let res = reqwest::Client::new()
+        .get(format!("{base}/api/v1/captures?per_page=1"))
+        .header(
+            "cookie",
+            login
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok()?.split(';').next())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .send()
+        .await
+        .unwrap();
+    let page: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        page["total"], acknowledged,
+        "every acknowledged capture survived"
+    );
     let pg = postmaster_pid(dir).unwrap();
     signal(server.id(), "-INT");
     assert!(wait_exit(&mut server).success());
