@@ -27,19 +27,67 @@ pub trait PasswordHasher: Send + Sync {
 }
 
 /// bcrypt with a configurable cost; runs on tokio's blocking pool so the
-/// async workers stay free while a login is checked.
-#[derive(Debug, Clone, Copy)]
+/// async workers stay free while a login is checked. At most `parallel`
+/// hashes run at once (one per core by default), the others wait in arrival
+/// order (tokio's semaphore is fair): under a burst of 32 logins the first
+/// answers after one hash time instead of all 32 finishing together, and a
+/// login storm cannot take every core from the rest of the server.
+#[derive(Debug, Clone)]
 pub struct BcryptHasher {
     cost: u32,
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+    busy: std::sync::Arc<Busy>,
+}
+
+/// How many hashes run now, and the most that ever ran at once.
+#[derive(Debug, Default)]
+struct Busy {
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
 }
 
 impl BcryptHasher {
-    /// A hasher with `cost` (4..=31; 12 in production).
+    /// A hasher with `cost` (4..=31; 12 in production), one hash at a time
+    /// per core.
     #[must_use]
     pub fn new(cost: u32) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self::with_parallelism(cost, cores)
+    }
+
+    /// A hasher running at most `parallel` (at least 1) hashes at once.
+    #[must_use]
+    pub fn with_parallelism(cost: u32, parallel: usize) -> Self {
         Self {
             cost: cost.clamp(4, 31),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(parallel.max(1))),
+            busy: std::sync::Arc::default(),
         }
+    }
+
+    /// The most hashes that ever ran at once.
+    #[must_use]
+    pub fn most_at_once(&self) -> usize {
+        self.busy.most.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Runs `work` on the blocking pool once a slot is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AuthError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|e| AuthError::Internal(format!("hashing slots closed: {e}")))?;
+        let busy = self.busy.clone();
+        let now = busy.now.fetch_add(1, SeqCst) + 1;
+        busy.most.fetch_max(now, SeqCst);
+        let done = tokio::task::spawn_blocking(work).await;
+        busy.now.fetch_sub(1, SeqCst);
+        done.map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))
     }
 }
 
@@ -52,18 +100,16 @@ impl PasswordHasher for BcryptHasher {
     async fn hash(&self, password: &str) -> Result<String, AuthError> {
         let pre = prehash(password);
         let cost = self.cost;
-        tokio::task::spawn_blocking(move || bcrypt::hash(pre, cost))
-            .await
-            .map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))?
+        self.run(move || bcrypt::hash(pre, cost))
+            .await?
             .map_err(|e| AuthError::Internal(format!("bcrypt failed: {e}")))
     }
 
     async fn verify(&self, password: &str, hash: &str) -> Result<bool, AuthError> {
         let pre = prehash(password);
         let hash = hash.to_string();
-        tokio::task::spawn_blocking(move || bcrypt::verify(pre, &hash).unwrap_or(false))
+        self.run(move || bcrypt::verify(pre, &hash).unwrap_or(false))
             .await
-            .map_err(|e| AuthError::Internal(format!("verify task failed: {e}")))
     }
 }
 
@@ -79,6 +125,40 @@ mod tests {
         assert!(h.verify(&long, &hash).await.unwrap());
         assert!(!h.verify(&long[..72], &hash).await.unwrap());
         assert!(!h.verify(&"a".repeat(99), &hash).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn hashes_run_at_most_parallel_at_once_and_all_finish() {
+        let h = BcryptHasher::with_parallelism(8, 2);
+        let hash = h.hash("correct horse").await.unwrap();
+        let checks: Vec<_> = (0..8)
+            .map(|i| {
+                let (h, hash) = (h.clone(), hash.clone());
+                tokio::spawn(async move {
+                    let password = if i % 2 == 0 {
+                        "correct horse"
+                    } else {
+                        "wrong horse"
+                    };
+                    h.verify(password, &hash).await.unwrap()
+                })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for c in checks {
+            results.push(c.await.unwrap());
+        }
+        assert_eq!(
+            results,
+            [true, false, true, false, true, false, true, false]
+        );
+        assert_eq!(h.most_at_once(), 2);
+        assert!(
+            BcryptHasher::with_parallelism(4, 0)
+                .slots
+                .available_permits()
+                == 1
+        );
     }
 
     #[tokio::test]
