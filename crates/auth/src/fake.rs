@@ -110,6 +110,19 @@ impl UserRepository for InMemoryAuthStore {
             .map(|c| c.user.clone()))
     }
 
+    async fn find_user_with_settings(
+        &self,
+        id: UserId,
+    ) -> Result<Option<(User, Settings)>, StoreError> {
+        let state = self.state();
+        Ok(state.users.iter().find(|c| c.user.id == id).map(|c| {
+            (
+                c.user.clone(),
+                state.settings.get(&id).copied().unwrap_or_default(),
+            )
+        }))
+    }
+
     async fn change_password(
         &self,
         id: UserId,

@@ -48,6 +48,17 @@ pub trait UserRepository: Send + Sync {
     /// [`StoreError`] on storage failure.
     async fn find_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
 
+    /// The user and their settings (defaults when none were stored), in
+    /// one read: what an authenticated request that depends on "today"
+    /// needs.
+    ///
+    /// # Errors
+    /// [`StoreError`] on storage failure.
+    async fn find_user_with_settings(
+        &self,
+        id: UserId,
+    ) -> Result<Option<(User, Settings)>, StoreError>;
+
     /// Sets a new password hash, revokes every refresh token of the user and
     /// stores `session` (the caller's new login), in one transaction.
     ///

@@ -279,10 +279,26 @@ impl AuthService {
         Ok(())
     }
 
-    /// The user behind an access token.
+    /// The user behind an access token, with their settings, in one read.
     ///
     /// # Errors
     /// [`AuthError::InvalidToken`] when the token is bad or its user is gone.
+    pub async fn user_and_settings_from_access_token(
+        &self,
+        token: &str,
+    ) -> Result<(User, Settings), AuthError> {
+        let id = self.tokens.verify(token, self.clock.now())?;
+        self.store
+            .find_user_with_settings(id)
+            .await?
+            .ok_or(AuthError::InvalidToken)
+    }
+
+    /// The user an access token names.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] for a bad or expired token, or a user
+    /// that no longer exists.
     pub async fn user_from_access_token(&self, token: &str) -> Result<User, AuthError> {
         let id = self.tokens.verify(token, self.clock.now())?;
         self.store

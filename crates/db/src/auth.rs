@@ -169,6 +169,48 @@ impl UserRepository for PgStore {
             .map_err(store_error)
     }
 
+    async fn find_user_with_settings(
+        &self,
+        id: UserId,
+    ) -> Result<Option<(User, Settings)>, StoreError> {
+        let mut conn = self.conn().await?;
+        let row = users::table
+            .left_join(user_settings::table)
+            .filter(users::id.eq(id.0))
+            .select((
+                users::id,
+                users::username,
+                users::created_at,
+                user_settings::timezone.nullable(),
+                user_settings::week_start.nullable(),
+                user_settings::weight_unit.nullable(),
+            ))
+            .first::<(
+                Uuid,
+                String,
+                DateTime<Utc>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            )>(&mut conn)
+            .await
+            .optional()
+            .map_err(store_error)?;
+        let Some((uid, username, created_at, tz, week, unit)) = row else {
+            return Ok(None);
+        };
+        let settings = match (tz, week, unit) {
+            (Some(tz), Some(week), Some(unit)) => settings_from(&tz, &week, &unit)?,
+            _ => Settings::default(),
+        };
+        let user = User {
+            id: UserId(uid),
+            username,
+            created_at,
+        };
+        Ok(Some((user, settings)))
+    }
+
     async fn find_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
         let mut conn = self.conn().await?;
         users::table

@@ -3,7 +3,9 @@
 use crate::PgPool;
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{
     AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection,
 };
@@ -46,6 +48,11 @@ impl Default for PoolConfig {
 pub fn connect(url: &str, config: PoolConfig) -> Result<PgPool, String> {
     let statement_ms = config.statement_timeout.as_millis();
     let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
+    // No test query on every checkout (it was one statement in every
+    // request): a connection is dropped when its socket has closed (a
+    // database restart closes them all) or its transaction state is
+    // broken; a connection that dies unnoticed fails its request with 503.
+    manager_config.recycling_method = RecyclingMethod::Fast;
     manager_config.custom_setup = Box::new(move |url| {
         let url = url.to_string();
         Box::pin(async move {

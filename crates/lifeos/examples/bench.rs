@@ -1,14 +1,19 @@
-//! `just bench`: latency and throughput of hot endpoints against a real
-//! PostgreSQL (a throwaway cluster, started by `lifeos-testdb`), with the
-//! release build of the application. Prints p50/p99 per scenario; see
-//! docs/performance.md for the numbers measured so far.
+//! `just bench`: latency and throughput of hot endpoints, measured from
+//! outside. The bench starts its own throwaway PostgreSQL with production
+//! settings (`fsync` and `synchronous_commit` on) and `pg_stat_statements`,
+//! runs the release `lifeos` server as a separate process on loopback,
+//! seeds accounts through SQL batch paths, and drives HTTP load from this
+//! process. Per scenario: req/s, p50, p99, max, errors, SQL statements per
+//! request (`pg_stat_statements`), server CPU ms per request and server
+//! RSS (from `/proc`). Prints a table and writes it as JSON to
+//! `bench/results/` with the commit and the machine. See docs/performance.md.
 #![expect(
     clippy::expect_used,
     reason = "a benchmark program: failing loudly is right"
 )]
 
 use lifeos::config::Config;
-use lifeos::startup::{Application, build_state};
+use lifeos::startup::build_state;
 use reqwest::Client;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,10 +36,16 @@ fn config() -> Config {
 
 struct Report {
     name: String,
+    concurrency: usize,
+    requests: usize,
     p50: Duration,
     p99: Duration,
+    max: Duration,
     rps: f64,
     errors: usize,
+    statements: f64,
+    cpu_ms: f64,
+    rss_mib: f64,
 }
 
 async fn measure<F, Fut>(name: &str, concurrency: usize, total: usize, make: F) -> Report
@@ -78,15 +89,99 @@ where
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     Report {
         name: name.to_string(),
+        concurrency,
+        requests: total,
         p50: pct(0.50),
         p99: pct(0.99),
+        max: all[all.len() - 1],
         rps: total as f64 / elapsed.as_secs_f64(),
         errors,
+        statements: 0.0,
+        cpu_ms: 0.0,
+        rss_mib: 0.0,
+    }
+}
+
+/// The server process and the database, watched around each scenario.
+struct Watch {
+    pid: u32,
+    db: diesel_async::AsyncPgConnection,
+}
+
+/// utime + stime of `pid`, in milliseconds (clock ticks of 10 ms).
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, a)| a);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i)?.parse::<f64>().ok())
+        .sum();
+    ticks * 10.0
+}
+
+/// A `/proc/<pid>/status` size field (`VmRSS`, `VmHWM`), in MiB.
+fn status_mib(pid: u32, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+impl Watch {
+    async fn statements(&mut self) -> f64 {
+        use diesel_async::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(
+            "SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements \
+             WHERE query NOT ILIKE '%pg_stat_statements%'",
+        )
+        .get_result::<N>(&mut self.db)
+        .await
+        .map_or(0.0, |r| r.n as f64)
+    }
+
+    async fn reset(&mut self) {
+        use diesel_async::SimpleAsyncConnection;
+        self.db
+            .batch_execute("SELECT pg_stat_statements_reset()")
+            .await
+            .expect("reset pg_stat_statements");
+    }
+
+    /// Runs a scenario and adds the server's side of it.
+    async fn measure<F, Fut>(
+        &mut self,
+        name: &str,
+        concurrency: usize,
+        total: usize,
+        make: F,
+    ) -> Report
+    where
+        F: Fn(usize) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = bool> + Send,
+    {
+        self.reset().await;
+        let cpu = cpu_ms(self.pid);
+        let mut r = measure(name, concurrency, total, make).await;
+        r.cpu_ms = (cpu_ms(self.pid) - cpu) / total as f64;
+        r.statements = self.statements().await / total as f64;
+        r.rss_mib = status_mib(self.pid, "VmRSS:");
+        r
     }
 }
 
 /// The dev data generator's batch path: one INSERT .. SELECT per user.
-async fn seed_journal(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
+async fn seed_journal(db: &Db, username: &str, days: i32) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
     let mut c = AsyncPgConnection::establish(db.url())
         .await
@@ -108,7 +203,7 @@ async fn seed_journal(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
     .expect("seed journal");
 }
 
-async fn seed_projects(db: &lifeos_testdb::TestDb, username: &str) {
+async fn seed_projects(db: &Db, username: &str) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
     let mut c = AsyncPgConnection::establish(db.url())
         .await
@@ -135,7 +230,7 @@ async fn seed_projects(db: &lifeos_testdb::TestDb, username: &str) {
 /// 300 events, 200 of them recurring (daily, weekly, monthly, yearly, in
 /// Europe/Berlin), all started `days_ago` days ago, and 100 single events
 /// spread over those days.
-async fn seed_calendar(db: &lifeos_testdb::TestDb, username: &str, days_ago: i32) {
+async fn seed_calendar(db: &Db, username: &str, days_ago: i32) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
     let mut c = AsyncPgConnection::establish(db.url())
         .await
@@ -166,7 +261,7 @@ async fn seed_calendar(db: &lifeos_testdb::TestDb, username: &str, days_ago: i32
 
 /// A week of use, or five years of it: daily journal entries, three
 /// sessions a week of 20 sets, 30 projects of 40 tasks, 2,000 captures.
-async fn seed_history(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
+async fn seed_history(db: &Db, username: &str, days: i32) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
     let mut c = AsyncPgConnection::establish(db.url())
         .await
@@ -214,7 +309,7 @@ async fn seed_history(db: &lifeos_testdb::TestDb, username: &str, days: i32) {
 /// The export/import account: 100,000 journal entries (two kinds a day over
 /// 50,000 days) and 50,000 logged sets (2,500 sessions of 20), written by
 /// the batch path (streak trigger off, runs rebuilt once).
-async fn seed_bulk(db: &lifeos_testdb::TestDb, username: &str) {
+async fn seed_bulk(db: &Db, username: &str) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
     let mut c = AsyncPgConnection::establish(db.url())
         .await
@@ -247,26 +342,14 @@ async fn seed_bulk(db: &lifeos_testdb::TestDb, username: &str) {
     .expect("seed bulk");
 }
 
-/// This process's resident memory (the server runs in it), in bytes.
-fn rss() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
-}
-
 /// Export of the bulk account (time, MB/s, peak RSS growth while the body
 /// is read and thrown away), then its import into an empty account (every
 /// id belongs to the first account, so every item is reassigned).
-async fn bulk(base: &str, db: &lifeos_testdb::TestDb) {
+async fn bulk(base: &str, db: &Db, pid: u32) {
     seed_bulk(db, "bulk").await;
     let c = logged_in(base, "bulk").await;
     let url = format!("{base}/api/v1/settings/export");
+    let rss = move || (status_mib(pid, "VmRSS:") * 1_048_576.0) as u64;
     let before = rss();
     let peak = Arc::new(std::sync::atomic::AtomicU64::new(before));
     let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
@@ -294,7 +377,7 @@ async fn bulk(base: &str, db: &lifeos_testdb::TestDb) {
         .saturating_sub(before);
     let mb = bytes as f64 / 1e6;
     println!(
-        "export 100,000 entries + 50,000 sets: {mb:.1} MB in {:.2} s = {:.1} MB/s, peak RSS growth {:.1} MiB",
+        "export 100,000 entries + 50,000 sets: {mb:.1} MB in {:.2} s = {:.1} MB/s, server peak RSS growth {:.1} MiB",
         took.as_secs_f64(),
         mb / took.as_secs_f64(),
         growth as f64 / 1_048_576.0
@@ -342,9 +425,110 @@ async fn logged_in(base: &str, username: &str) -> Client {
     c
 }
 
+/// The bench's database: a URL.
+struct Db {
+    url: String,
+}
+
+impl Db {
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// A throwaway cluster with production durability and `pg_stat_statements`.
+fn start_cluster(dir: &std::path::Path) -> lifeos_localpg::Cluster {
+    use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cluster = Cluster::new(
+        Binaries::find().expect("PostgreSQL server binaries"),
+        dir.join("pg"),
+        ClusterOptions {
+            unsafe_fast: false,
+            max_connections: 100,
+            settings: vec![
+                "shared_preload_libraries=pg_stat_statements".into(),
+                "pg_stat_statements.track=all".into(),
+                "shared_buffers=256MB".into(),
+            ],
+        },
+    )
+    .expect("cluster");
+    cluster.start().expect("start PostgreSQL");
+    cluster
+}
+
+/// The release `lifeos` binary next to this example, built if missing.
+fn server_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let bin = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target dir")
+        .join("lifeos");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "--release", "--bin", "lifeos"])
+        .status()
+        .expect("cargo build");
+    assert!(built.success(), "building the server failed");
+    bin
+}
+
+fn machine() -> serde_json::Value {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory_kib: u64 = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or(String::new(), |(_, v)| v.trim().to_string());
+    serde_json::json!({
+        "cores": std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        "memory_bytes": memory_kib * 1024,
+        "cpu": cpu,
+    })
+}
+
+fn commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map_or("unknown".into(), |o| {
+            String::from_utf8_lossy(&o.stdout).trim().to_string()
+        })
+}
+
 #[tokio::main]
 async fn main() {
-    let db = lifeos_testdb::TestDb::new().await;
+    let tmp = tempfile::Builder::new()
+        .prefix("lifeos-bench-")
+        .tempdir_in("/tmp")
+        .expect("tmp");
+    let cluster = start_cluster(tmp.path());
+    let db = Db {
+        url: cluster.url("postgres"),
+    };
+    lifeos_db::run_migrations(db.url()).await.expect("migrate");
+    let watch_db = {
+        use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+        let mut c = diesel_async::AsyncPgConnection::establish(db.url())
+            .await
+            .expect("connect");
+        c.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            .await
+            .expect("pg_stat_statements");
+        c
+    };
     let config = config();
     let state = build_state(&config, db.url(), SECRET.as_bytes()).expect("state");
     state
@@ -352,10 +536,35 @@ async fn main() {
         .create_or_reset_user("bench", "bench-password")
         .await
         .expect("user");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let app = Application::with_listener(state, listener, None).expect("app");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run());
+    drop(state);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut server = std::process::Command::new(server_binary())
+        .arg("serve")
+        .env("DATABASE_URL", db.url())
+        .env("SECRET_KEY", SECRET)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("BCRYPT_COST", "4")
+        .env("COOKIE_SECURE", "false")
+        .env("DATABASE_POOL_SIZE", "16")
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .expect("start the server");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reqwest::get(format!("{base}/health/ready")).await.is_err() {
+        assert!(Instant::now() < deadline, "server not ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let idle_rss = status_mib(server.id(), "VmRSS:");
+    let mut watch = Watch {
+        pid: server.id(),
+        db: watch_db,
+    };
 
     let client = Client::builder()
         .cookie_store(true)
@@ -370,53 +579,59 @@ async fn main() {
     assert_eq!(res.status(), 200);
 
     if std::env::var("BENCH_ONLY").as_deref() == Ok("transfer") {
-        bulk(&base, &db).await;
+        bulk(&base, &db, watch.pid).await;
+        let _ = server.kill();
+        let _ = server.wait();
+        let _ = cluster.stop_immediate();
         return;
     }
     let mut reports = Vec::new();
     {
         let (c, b) = (client.clone(), base.clone());
         reports.push(
-            measure("GET /health", 32, 20_000, move |_| {
-                let (c, b) = (c.clone(), b.clone());
-                async move {
-                    c.get(format!("{b}/health"))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200)
-                }
-            })
-            .await,
+            watch
+                .measure("GET /health", 32, 20_000, move |_| {
+                    let (c, b) = (c.clone(), b.clone());
+                    async move {
+                        c.get(format!("{b}/health"))
+                            .send()
+                            .await
+                            .is_ok_and(|r| r.status() == 200)
+                    }
+                })
+                .await,
         );
     }
     {
         let (c, b) = (client.clone(), base.clone());
         reports.push(
-            measure("GET /api/auth/me", 32, 20_000, move |_| {
-                let (c, b) = (c.clone(), b.clone());
-                async move {
-                    c.get(format!("{b}/api/auth/me"))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200)
-                }
-            })
-            .await,
+            watch
+                .measure("GET /api/auth/me", 32, 20_000, move |_| {
+                    let (c, b) = (c.clone(), b.clone());
+                    async move {
+                        c.get(format!("{b}/api/auth/me"))
+                            .send()
+                            .await
+                            .is_ok_and(|r| r.status() == 200)
+                    }
+                })
+                .await,
         );
     }
     {
         let (c, b) = (client.clone(), base.clone());
         reports.push(
-            measure("GET /api/v1/settings", 32, 20_000, move |_| {
-                let (c, b) = (c.clone(), b.clone());
-                async move {
-                    c.get(format!("{b}/api/v1/settings"))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200)
-                }
-            })
-            .await,
+            watch
+                .measure("GET /api/v1/settings", 32, 20_000, move |_| {
+                    let (c, b) = (c.clone(), b.clone());
+                    async move {
+                        c.get(format!("{b}/api/v1/settings"))
+                            .send()
+                            .await
+                            .is_ok_and(|r| r.status() == 200)
+                    }
+                })
+                .await,
         );
     }
 
@@ -434,11 +649,12 @@ async fn main() {
         ] {
             let (c, url) = (c.clone(), format!("{base}{path}"));
             reports.push(
-                measure(&format!("{what} ({label})"), 32, 5_000, move |_| {
-                    let (c, url) = (c.clone(), url.clone());
-                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                })
-                .await,
+                watch
+                    .measure(&format!("{what} ({label})"), 32, 5_000, move |_| {
+                        let (c, url) = (c.clone(), url.clone());
+                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                    })
+                    .await,
             );
         }
     }
@@ -456,11 +672,12 @@ async fn main() {
         ] {
             let (c, url) = (c.clone(), format!("{base}{path}"));
             reports.push(
-                measure(what, 32, 5_000, move |_| {
-                    let (c, url) = (c.clone(), url.clone());
-                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                })
-                .await,
+                watch
+                    .measure(what, 32, 5_000, move |_| {
+                        let (c, url) = (c.clone(), url.clone());
+                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                    })
+                    .await,
             );
         }
     }
@@ -478,16 +695,17 @@ async fn main() {
             );
             let c = c.clone();
             reports.push(
-                measure(
-                    &format!("GET /occurrences {window} ({label})"),
-                    32,
-                    if to > 7 { 300 } else { 2_000 },
-                    move |_| {
-                        let (c, url) = (c.clone(), url.clone());
-                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                    },
-                )
-                .await,
+                watch
+                    .measure(
+                        &format!("GET /occurrences {window} ({label})"),
+                        32,
+                        if to > 7 { 300 } else { 2_000 },
+                        move |_| {
+                            let (c, url) = (c.clone(), url.clone());
+                            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                        },
+                    )
+                    .await,
             );
         }
     }
@@ -499,17 +717,70 @@ async fn main() {
         let c = logged_in(&base, &name).await;
         let url = format!("{base}/api/v1/dashboard/weekly");
         reports.push(
-            measure(
-                &format!("GET /dashboard/weekly ({label})"),
-                32,
-                3_000,
-                move |_| {
-                    let (c, url) = (c.clone(), url.clone());
-                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                },
-            )
-            .await,
+            watch
+                .measure(
+                    &format!("GET /dashboard/weekly ({label})"),
+                    32,
+                    3_000,
+                    move |_| {
+                        let (c, url) = (c.clone(), url.clone());
+                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                    },
+                )
+                .await,
         );
+    }
+
+    // The everyday reads at 1, 8 and 32 connections, on the five-year account.
+    {
+        let c = logged_in(&base, "history1826").await;
+        for (path, what) in [
+            ("/api/v1/journal/entries", "GET /journal/entries"),
+            ("/api/v1/journal/status", "GET /journal/status"),
+            ("/api/v1/captures", "GET /captures"),
+            ("/api/v1/projects", "GET /projects"),
+            ("/api/v1/tasks", "GET /tasks"),
+            ("/api/auth/me", "GET /api/auth/me"),
+        ] {
+            for conns in [1, 8, 32] {
+                let (c, url) = (c.clone(), format!("{base}{path}"));
+                reports.push(
+                    watch
+                        .measure(&format!("{what} (5 years)"), conns, 250 * conns.max(4), move |_| {
+                            let (c, url) = (c.clone(), url.clone());
+                            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                        })
+                        .await,
+                );
+            }
+        }
+        // Writes: each request a journal entry for a day of its own.
+        for conns in [1, 8, 32] {
+            let (c, url) = (c.clone(), format!("{base}/api/v1/journal/entries"));
+            let first = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("date")
+                + chrono::Days::new(conns as u64 * 5_000);
+            reports.push(
+                watch
+                    .measure(
+                        "POST /journal/entries",
+                        conns,
+                        250 * conns.max(4),
+                        move |i| {
+                            let (c, url) = (c.clone(), url.clone());
+                            let day = first + chrono::Days::new(i as u64);
+                            async move {
+                                c.post(url)
+                                    .json(&serde_json::json!({"entry_type": "morning_pages",
+                                    "entry_date": day, "content": {"body": "a bench entry"}}))
+                                    .send()
+                                    .await
+                                    .is_ok_and(|r| r.status() == 201)
+                            }
+                        },
+                    )
+                    .await,
+            );
+        }
     }
 
     // The Siri hot path: each request a new capture, with and without a key.
@@ -535,40 +806,84 @@ async fn main() {
                 secret.clone(),
             );
             reports.push(
-                measure(what, 32, 10_000, move |i| {
-                    let (c, url, secret) = (c.clone(), url.clone(), secret.clone());
-                    async move {
-                        let mut req = c
-                            .post(url)
-                            .bearer_auth(secret)
-                            .json(&serde_json::json!({"content": format!("capture {i}")}));
-                        if with_key {
-                            req = req.header("idempotency-key", format!("key-{i}"));
+                watch
+                    .measure(what, 32, 10_000, move |i| {
+                        let (c, url, secret) = (c.clone(), url.clone(), secret.clone());
+                        async move {
+                            let mut req = c
+                                .post(url)
+                                .bearer_auth(secret)
+                                .json(&serde_json::json!({"content": format!("capture {i}")}));
+                            if with_key {
+                                req = req.header("idempotency-key", format!("key-{i}"));
+                            }
+                            req.send().await.is_ok_and(|r| r.status() == 201)
                         }
-                        req.send().await.is_ok_and(|r| r.status() == 201)
-                    }
-                })
-                .await,
+                    })
+                    .await,
             );
         }
     }
 
     if std::env::var_os("BENCH_SKIP_BULK").is_none() {
-        bulk(&base, &db).await;
+        bulk(&base, &db, watch.pid).await;
     }
 
+    let peak_rss = status_mib(watch.pid, "VmHWM:");
+    let _ = server.kill();
+    let _ = server.wait();
+
     println!(
-        "{:<48} {:>10} {:>10} {:>10} {:>7}",
-        "scenario", "p50 ms", "p99 ms", "req/s", "errors"
+        "{:<52} {:>4} {:>9} {:>8} {:>8} {:>8} {:>5} {:>6} {:>7} {:>7}",
+        "scenario",
+        "conn",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "errs",
+        "stmts",
+        "cpu ms",
+        "RSS MiB"
     );
-    for r in reports {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for r in &reports {
         println!(
-            "{:<48} {:>10.2} {:>10.2} {:>10.0} {:>7}",
+            "{:<52} {:>4} {:>9.0} {:>8.2} {:>8.2} {:>8.1} {:>5} {:>6.2} {:>7.3} {:>7.1}",
             r.name,
-            r.p50.as_secs_f64() * 1000.0,
-            r.p99.as_secs_f64() * 1000.0,
+            r.concurrency,
             r.rps,
-            r.errors
+            ms(r.p50),
+            ms(r.p99),
+            ms(r.max),
+            r.errors,
+            r.statements,
+            r.cpu_ms,
+            r.rss_mib
         );
     }
+    println!("server RSS: idle {idle_rss:.1} MiB, peak over the run {peak_rss:.1} MiB");
+    let rows: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "scenario": r.name, "concurrency": r.concurrency, "requests": r.requests,
+                "req_per_s": r.rps, "p50_ms": ms(r.p50), "p99_ms": ms(r.p99), "max_ms": ms(r.max),
+                "errors": r.errors, "statements_per_request": r.statements,
+                "server_cpu_ms_per_request": r.cpu_ms, "server_rss_mib": r.rss_mib,
+            })
+        })
+        .collect();
+    let when = chrono::Utc::now();
+    let commit = commit();
+    let doc = serde_json::json!({
+        "commit": commit, "date": when.to_rfc3339(), "machine": machine(),
+        "server_rss_idle_mib": idle_rss, "server_rss_peak_mib": peak_rss, "rows": rows,
+    });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/results");
+    std::fs::create_dir_all(&dir).expect("bench/results");
+    let file = dir.join(format!("{}-{commit}.json", when.format("%Y%m%dT%H%M%SZ")));
+    std::fs::write(&file, serde_json::to_vec_pretty(&doc).expect("json")).expect("write results");
+    println!("results: {}", file.display());
+    let _ = cluster.stop_immediate();
 }

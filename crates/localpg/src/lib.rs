@@ -253,6 +253,8 @@ pub struct ClusterOptions {
     pub unsafe_fast: bool,
     /// `max_connections` of the server.
     pub max_connections: u32,
+    /// More server settings, as `name=value` (`shared_preload_libraries=pg_stat_statements`).
+    pub settings: Vec<String>,
 }
 
 impl Default for ClusterOptions {
@@ -260,6 +262,7 @@ impl Default for ClusterOptions {
         Self {
             unsafe_fast: false,
             max_connections: 100,
+            settings: Vec::new(),
         }
     }
 }
@@ -470,6 +473,10 @@ impl Cluster {
         if self.options.unsafe_fast {
             opts.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         }
+        for setting in &self.options.settings {
+            opts.push_str(" -c ");
+            opts.push_str(setting);
+        }
         let mut cmd = self.command("pg_ctl");
         cmd.arg("start")
             .arg("-w")
@@ -557,6 +564,7 @@ mod tests {
             dir.join("pg"),
             ClusterOptions {
                 unsafe_fast: true,
+                settings: Vec::new(),
                 max_connections: 20,
             },
         )

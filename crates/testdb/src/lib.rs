@@ -138,6 +138,7 @@ fn start_local() -> Result<Server, String> {
         &root,
         ClusterOptions {
             unsafe_fast: true,
+            settings: Vec::new(),
             max_connections: 300,
         },
     )

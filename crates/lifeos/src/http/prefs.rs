@@ -2,11 +2,10 @@
 //! whose answer depends on "today" or "this week" takes this extractor
 //! instead of loading the settings itself.
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{CurrentUser, current_user_with_settings};
 use crate::http::error::ApiError;
-use crate::state::AppState;
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest};
 use lifeos_kernel::{TimePrefs, UserId};
 use std::future::Future;
 use std::pin::Pin;
@@ -16,7 +15,7 @@ use std::pin::Pin;
 pub struct UserPrefs {
     /// The signed-in user.
     pub user: CurrentUser,
-    /// Their time zone and week start, read once per request.
+    /// Their time zone and week start, read with the user in one statement.
     pub prefs: TimePrefs,
 }
 
@@ -32,14 +31,14 @@ impl FromRequest for UserPrefs {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = CurrentUser::from_request(req, payload);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
         Box::pin(async move {
-            let user = user.await?;
-            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let prefs = state.auth.settings(user.id()).await?.time_prefs();
-            Ok(Self { user, prefs })
+            let (user, settings) = current_user_with_settings(&req).await?;
+            Ok(Self {
+                user,
+                prefs: settings.time_prefs(),
+            })
         })
     }
 }

@@ -264,6 +264,7 @@ async fn the_server_recovers_by_itself_when_the_database_comes_back() {
         tmp.path().join("pg"),
         ClusterOptions {
             unsafe_fast: true,
+            settings: Vec::new(),
             max_connections: 20,
         },
     )

@@ -24,6 +24,7 @@ async fn an_outage_under_load_answers_503_promptly_and_every_201_is_a_row() {
         tmp.path().join("pg"),
         ClusterOptions {
             unsafe_fast: true,
+            settings: Vec::new(),
             max_connections: 30,
         },
     )
