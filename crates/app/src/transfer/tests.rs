@@ -445,6 +445,19 @@ fn wanted_names_every_id_and_reference() {
     assert_eq!(days, vec!["2026-11-01", "2026-11-02", "2026-11-04"]);
 }
 
+/// Reads a stream to its end (at most 100 pieces: a stream that never
+/// ends fails the test instead of hanging it).
+async fn drain(stream: &mut ExportStream) -> (Vec<u8>, usize) {
+    let mut text = Vec::new();
+    for pieces in 0..100 {
+        match stream.next_chunk().await.unwrap() {
+            Some(piece) => text.extend(piece),
+            None => return (text, pieces),
+        }
+    }
+    panic!("the stream never ended");
+}
+
 struct Batches(Option<UserDoc>, VecDeque<Batch>);
 
 #[async_trait::async_trait]
@@ -482,12 +495,7 @@ async fn the_stream_writes_every_section_in_order_and_parses_back() {
     let clock = FixedClock::new(t("2026-11-30T10:00:00Z"));
     let export = Export::new(Arc::new(reader), Arc::new(clock));
     let mut stream = export.start(UserId(id(1))).await.unwrap();
-    let mut text = Vec::new();
-    let mut pieces = 0;
-    while let Some(piece) = stream.next_chunk().await.unwrap() {
-        text.extend(piece);
-        pieces += 1;
-    }
+    let (text, pieces) = drain(&mut stream).await;
     assert_eq!(pieces, 6, "the head, one piece per batch, the tail");
     assert!(stream.next_chunk().await.unwrap().is_none());
     let doc: Document = serde_json::from_slice(&text).unwrap();
@@ -516,10 +524,7 @@ async fn an_empty_account_exports_empty_sections() {
     let clock = FixedClock::new(t("2026-11-30T10:00:00Z"));
     let export = Export::new(Arc::new(reader), Arc::new(clock));
     let mut stream = export.start(UserId(id(1))).await.unwrap();
-    let mut text = Vec::new();
-    while let Some(piece) = stream.next_chunk().await.unwrap() {
-        text.extend(piece);
-    }
+    let (text, _) = drain(&mut stream).await;
     let doc: Document = serde_json::from_slice(&text).unwrap();
     assert_eq!(doc, empty());
 }
@@ -533,4 +538,145 @@ fn a_checked_document_serialises_back_to_what_was_read() {
     let text = serde_json::to_string(&doc).unwrap();
     let back: Document = serde_json::from_str(&text).unwrap();
     assert_eq!(check(back).unwrap().doc, doc);
+}
+
+/// An import store that runs the planner over given facts and keeps what
+/// it would write.
+struct Planned {
+    facts: Facts,
+    seen: std::sync::Mutex<Option<(UserId, Wanted, Restore)>>,
+}
+
+#[async_trait::async_trait]
+impl ImportStore for Planned {
+    async fn restore(
+        &self,
+        user: UserId,
+        wanted: Wanted,
+        planner: Planner,
+    ) -> Result<Report, ImportError> {
+        let restore = planner(&self.facts)?;
+        let report = restore.report.clone();
+        *self.seen.lock().unwrap() = Some((user, wanted, restore));
+        Ok(report)
+    }
+}
+
+#[tokio::test]
+async fn an_import_plans_over_the_stores_facts_and_answers_its_report() {
+    let mut doc = empty();
+    doc.journal = vec![entry(10, "2026-11-01", "a"), entry(11, "2026-11-02", "b")];
+    doc.projects = vec![project(20, 0, vec![task(21, 0)])];
+    let mut facts = Facts::default();
+    facts.holders.insert((Kind::Journal, id(10)), Holder::Mine);
+    facts.holders.insert((Kind::Project, id(20)), Holder::Other);
+    let store = Arc::new(Planned {
+        facts,
+        seen: std::sync::Mutex::default(),
+    });
+    let import = Import::new(store.clone());
+    let report = import
+        .run(UserId(id(1)), check(doc).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.skipped["journal"], 1);
+    assert_eq!(report.created["journal"], 1);
+    assert_eq!(report.reassigned["projects"], 1);
+    assert_eq!(report.created["tasks"], 1);
+    let (user, wanted, restore) = store.seen.lock().unwrap().take().unwrap();
+    assert_eq!(user, UserId(id(1)));
+    assert_eq!(wanted.ids[&Kind::Journal], vec![id(10), id(11)]);
+    assert_eq!(restore.journal.len(), 1);
+    let project = restore.projects[0].id;
+    assert_ne!(project, id(20));
+    assert_eq!(project.get_version_num(), 7, "a new id is a fresh UUIDv7");
+    assert_eq!(restore.tasks[0].0, project);
+
+    // The planner's refusal comes back as the import's.
+    let mut bad = empty();
+    bad.workouts = vec![workout(30, vec![log(31, 40)])];
+    let refused = import.run(UserId(id(1)), check(bad).unwrap()).await;
+    assert!(
+        matches!(refused, Err(ImportError::Invalid(f)) if f.field == "workouts[0].logs[0].exercise_id")
+    );
+}
+
+#[test]
+fn program_lists_session_times_and_changed_occurrence_times_are_checked() {
+    let mut doc = empty();
+    doc.exercises = vec![exercise(40, "Squat")];
+    doc.programs = vec![ProgramDoc {
+        id: id(70),
+        name: "A".into(),
+        description: None,
+        archived: false,
+        exercises: vec![ProgramItemDoc {
+            id: id(71),
+            exercise_id: id(40),
+            position: 0,
+            target_sets: Some(-1),
+            target_reps: None,
+            target_weight: None,
+            rest_seconds: None,
+            notes: None,
+        }],
+        created_at: t("2026-11-01T07:00:00Z"),
+        updated_at: t("2026-11-01T07:00:00Z"),
+    }];
+    assert_eq!(
+        invalid(doc.clone()).field,
+        "programs[0].exercises[0].target_sets"
+    );
+    doc.programs[0].exercises[0].target_sets = Some(3);
+    assert!(check(doc).is_ok());
+
+    let mut doc = empty();
+    doc.workouts = vec![workout(30, vec![])];
+    doc.workouts[0].ended_at = Some(doc.workouts[0].started_at);
+    assert!(
+        check(doc.clone()).is_ok(),
+        "a session may end when it starts"
+    );
+    doc.workouts[0].ended_at = Some(t("2026-11-02T17:59:59Z"));
+    assert_eq!(invalid(doc).field, "workouts[0].ended_at");
+
+    let mut doc = empty();
+    doc.events = vec![event(50)];
+    doc.events[0].overrides[0].end = Some("2026-11-04T07:00:00Z".into());
+    assert_eq!(invalid(doc.clone()).field, "events[0].overrides[0].end");
+    doc.events[0].overrides[0].end = Some("tomorrow".into());
+    assert_eq!(invalid(doc.clone()).field, "events[0].overrides[0].end");
+    doc.events[0].overrides[0].end = None;
+    doc.events[0].overrides[0].start = Some("2026-11-04T10:00:00Z".into());
+    let c = check(doc).unwrap();
+    assert_eq!(
+        c.events[0].overrides[0].start,
+        Some(lifeos_calendar::When::At(t("2026-11-04T10:00:00Z")))
+    );
+}
+
+#[test]
+fn a_capture_follows_its_reassigned_journal_entry_and_event() {
+    let mut doc = empty();
+    doc.journal = vec![entry(10, "2026-11-01", "a")];
+    doc.events = vec![event(50)];
+    doc.captures = vec![
+        capture(60, Some(("journal_entry", 10))),
+        capture(61, Some(("event", 50))),
+        capture(62, Some(("task", 99))),
+    ];
+    let mut facts = Facts::default();
+    facts.holders.insert((Kind::Journal, id(10)), Holder::Other);
+    facts.holders.insert((Kind::Event, id(50)), Holder::Other);
+    let r = planned(doc, &facts).unwrap();
+    let target = |i: usize| r.captures[i].converted_to.as_ref().unwrap().id;
+    assert_eq!(target(0), r.journal[0].doc.id);
+    assert_ne!(target(0), id(10));
+    assert_eq!(target(1), r.events[0].event.id.0);
+    assert_ne!(target(1), id(50));
+    assert_eq!(
+        target(2),
+        id(99),
+        "a target that is not in the document keeps its id"
+    );
 }
