@@ -173,17 +173,15 @@ impl CaptureRepository for PgStore {
             }
             q
         };
-        let total: i64 = base()
-            .count()
-            .get_result(&mut conn)
-            .await
-            .map_err(store_error)?;
-        let rows: Vec<CaptureRow> = base()
+        let rows: Vec<(CaptureRow, i64)> = base()
             .order((cp::created_at.desc(), cp::id.desc()))
             .limit(page.limit())
             .offset(page.offset())
-            .select(CaptureRow::as_select())
+            .select((CaptureRow::as_select(), crate::total_over()))
             .load(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let (rows, total) = crate::split_total(rows, page, || base().count().get_result(&mut conn))
             .await
             .map_err(store_error)?;
         let items = rows

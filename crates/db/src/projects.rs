@@ -534,12 +534,7 @@ impl ProjectRepository for PgStore {
             }
             q
         };
-        let total: i64 = base()
-            .count()
-            .get_result(&mut conn)
-            .await
-            .map_err(store_error)?;
-        let rows: Vec<TaskRow> = base()
+        let rows: Vec<(TaskRow, i64)> = base()
             .order((
                 tk::due_date.asc().nulls_last(),
                 tk::position,
@@ -548,10 +543,14 @@ impl ProjectRepository for PgStore {
             ))
             .limit(f.page.limit())
             .offset(f.page.offset())
-            .select(TaskRow::as_select())
+            .select((TaskRow::as_select(), crate::total_over()))
             .load(&mut conn)
             .await
             .map_err(store_error)?;
+        let (rows, total) =
+            crate::split_total(rows, f.page, || base().count().get_result(&mut conn))
+                .await
+                .map_err(store_error)?;
         Ok((tasks(rows).map_err(store_error)?, total))
     }
 

@@ -1,12 +1,12 @@
 //! `/api/v1/settings`: time zone, week start, weight unit, and API keys.
 
 use crate::http::RouteTable;
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{CurrentUser, current_user_with_settings};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, PathId, double_option, not_null};
 use crate::state::AppState;
 use actix_web::http::Method;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lifeos_auth::{ApiKey, ApiKeyId, Settings, SettingsPatch, WeightUnit};
 use lifeos_kernel::{FieldError, WeekStart};
@@ -138,11 +138,9 @@ pub(crate) fn routes(t: &mut RouteTable) {
 /// 401.
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings", security(("cookie" = [])),
     responses((status = 200, body = SettingsResponse), (status = 401, body = ErrorBody)))]
-pub async fn get_settings(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let s = state.auth.settings(user.id()).await?;
+pub async fn get_settings(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    // The session's user and the settings in one statement.
+    let (_user, s) = current_user_with_settings(&req).await?;
     Ok(HttpResponse::Ok().json(SettingsResponse::from(s)))
 }
 

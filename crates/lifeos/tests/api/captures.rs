@@ -506,3 +506,35 @@ async fn another_users_captures_are_not_found() {
     .await;
     assert_eq!(count(&bob).await, 0);
 }
+
+#[tokio::test]
+async fn a_page_past_the_end_still_tells_the_total() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    for i in 0..3 {
+        let res = app
+            .post("/api/v1/captures", &json!({"content": format!("c{i}")}))
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    for (query, items, total) in [
+        ("page=1&per_page=2", 2, 3),
+        ("page=2&per_page=2", 1, 3),
+        ("page=5&per_page=2", 0, 3),
+        ("status=archived", 0, 0),
+        ("status=archived&page=3", 0, 0),
+    ] {
+        let page: Value = app
+            .get(&format!("/api/v1/captures?{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), items, "{query}");
+        assert_eq!(page["total"], total, "{query}");
+    }
+    for path in ["/api/v1/journal/entries?page=9", "/api/v1/tasks?page=9"] {
+        let page: Value = app.get(path).await.json().await.unwrap();
+        assert_eq!(page["total"], 0, "{path}");
+    }
+}
