@@ -173,15 +173,17 @@ impl CaptureRepository for PgStore {
             }
             q
         };
-        let rows: Vec<(CaptureRow, i64)> = base()
+        let total: i64 = base()
+            .count()
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let rows: Vec<CaptureRow> = base()
             .order((cp::created_at.desc(), cp::id.desc()))
             .limit(page.limit())
             .offset(page.offset())
-            .select((CaptureRow::as_select(), crate::total_over()))
+            .select(CaptureRow::as_select())
             .load(&mut conn)
-            .await
-            .map_err(store_error)?;
-        let (rows, total) = crate::split_total(rows, page, || base().count().get_result(&mut conn))
             .await
             .map_err(store_error)?;
         let items = rows

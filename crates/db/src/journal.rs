@@ -186,19 +186,19 @@ impl EntryRepository for PgStore {
         f: &EntryFilter,
     ) -> Result<(Vec<Entry>, i64), StoreError> {
         let mut conn = self.conn().await?;
-        let rows: Vec<(EntryRow, i64)> = filtered(user, f)
+        let total: i64 = filtered(user, f)
+            .count()
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let rows: Vec<EntryRow> = filtered(user, f)
             .order((je::entry_date.desc(), je::created_at.desc(), je::id.desc()))
             .limit(f.page.limit())
             .offset(f.page.offset())
-            .select((EntryRow::as_select(), crate::total_over()))
+            .select(EntryRow::as_select())
             .load(&mut conn)
             .await
             .map_err(store_error)?;
-        let (rows, total) = crate::split_total(rows, f.page, || {
-            filtered(user, f).count().get_result(&mut conn)
-        })
-        .await
-        .map_err(store_error)?;
         let items = rows
             .into_iter()
             .map(EntryRow::into_entry)

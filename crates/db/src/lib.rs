@@ -27,32 +27,6 @@ use diesel_async::RunQueryDsl;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use lifeos_kernel::StoreError;
 
-/// `count(*) OVER ()`: the total of a filtered list, carried on every row
-/// of its page, so a page and its total are one statement.
-pub(crate) fn total_over() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
-    diesel::dsl::sql("count(*) OVER ()")
-}
-
-/// Splits rows carrying [`total_over`] into the page and the total. An
-/// empty page past the first cannot carry the total: then (only then)
-/// `count` asks for it.
-pub(crate) async fn split_total<R, F, Fut>(
-    rows: Vec<(R, i64)>,
-    page: lifeos_kernel::PageRequest,
-    count: F,
-) -> Result<(Vec<R>, i64), diesel::result::Error>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<i64, diesel::result::Error>>,
-{
-    let total = match rows.as_slice().first() {
-        Some((_, n)) => *n,
-        None if page.offset() == 0 => 0,
-        None => count().await?,
-    };
-    Ok((rows.into_iter().map(|(r, _)| r).collect(), total))
-}
-
 /// The pool type every adapter method draws from.
 pub type PgPool = Pool<AsyncPgConnection>;
 

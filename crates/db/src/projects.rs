@@ -534,7 +534,12 @@ impl ProjectRepository for PgStore {
             }
             q
         };
-        let rows: Vec<(TaskRow, i64)> = base()
+        let total: i64 = base()
+            .count()
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?;
+        let rows: Vec<TaskRow> = base()
             .order((
                 tk::due_date.asc().nulls_last(),
                 tk::position,
@@ -543,14 +548,10 @@ impl ProjectRepository for PgStore {
             ))
             .limit(f.page.limit())
             .offset(f.page.offset())
-            .select((TaskRow::as_select(), crate::total_over()))
+            .select(TaskRow::as_select())
             .load(&mut conn)
             .await
             .map_err(store_error)?;
-        let (rows, total) =
-            crate::split_total(rows, f.page, || base().count().get_result(&mut conn))
-                .await
-                .map_err(store_error)?;
         Ok((tasks(rows).map_err(store_error)?, total))
     }
 
