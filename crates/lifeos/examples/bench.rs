@@ -197,7 +197,8 @@ async fn seed_journal(db: &Db, username: &str, days: i32) {
            FROM users u, generate_series(1, {days}) AS i, \
                 LATERAL (SELECT current_date - i AS d) AS dd, \
                 (VALUES ('morning_pages'), ('daily_reflection')) AS k(kind) \
-           WHERE u.username = '{username}';"
+           WHERE u.username = '{username}'; \
+         ANALYZE;"
     ))
     .await
     .expect("seed journal");
