@@ -252,24 +252,7 @@ async fn a_panicking_handler_answers_500_without_internals_and_the_server_keeps_
 
 #[tokio::test]
 async fn the_server_recovers_by_itself_when_the_database_comes_back() {
-    use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
-    use std::os::unix::fs::PermissionsExt;
-    let tmp = tempfile::Builder::new()
-        .prefix("lifeos-down-")
-        .tempdir_in("/tmp")
-        .unwrap();
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let cluster = Cluster::new(
-        Binaries::find().unwrap(),
-        tmp.path().join("pg"),
-        ClusterOptions {
-            unsafe_fast: true,
-            settings: Vec::new(),
-            max_connections: 20,
-        },
-    )
-    .unwrap();
-    cluster.start().unwrap();
+    let (_tmp, cluster) = crate::helpers::own_cluster("lifeos-down-");
     let url = cluster.url("postgres");
     let cfg = config(&[("DATABASE_POOL_TIMEOUT_SECONDS", "1")]);
     let state = build_state(&cfg, &url, b"0123456789abcdef0123456789abcdef").unwrap();

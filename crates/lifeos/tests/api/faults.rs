@@ -12,24 +12,7 @@ use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outage_under_load_answers_503_promptly_and_every_201_is_a_row() {
-    use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
-    use std::os::unix::fs::PermissionsExt;
-    let tmp = tempfile::Builder::new()
-        .prefix("lifeos-outage-")
-        .tempdir_in("/tmp")
-        .unwrap();
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let cluster = Cluster::new(
-        Binaries::find().unwrap(),
-        tmp.path().join("pg"),
-        ClusterOptions {
-            unsafe_fast: true,
-            settings: Vec::new(),
-            max_connections: 30,
-        },
-    )
-    .unwrap();
-    cluster.start().unwrap();
+    let (_tmp, cluster) = crate::helpers::own_cluster("lifeos-outage-");
     let url = cluster.url("postgres");
     lifeos_db::run_migrations(&url).await.unwrap();
     let cfg = config(&[

@@ -195,3 +195,28 @@ pub async fn sql(db_url: &str, statement: &str) {
     let mut c = AsyncPgConnection::establish(db_url).await.expect("connect");
     c.batch_execute(statement).await.expect("sql");
 }
+
+/// A PostgreSQL cluster of the test's own, which it may stop and start
+/// (the shared test cluster must stay up). Keep the folder until the end.
+pub fn own_cluster(prefix: &str) -> (tempfile::TempDir, lifeos_localpg::Cluster) {
+    use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in("/tmp")
+        .expect("tempdir");
+    // PostgreSQL may run as another user (as root: `postgres`).
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cluster = Cluster::new(
+        Binaries::find().expect("PostgreSQL server binaries"),
+        tmp.path().join("pg"),
+        ClusterOptions {
+            unsafe_fast: true,
+            max_connections: 30,
+            settings: Vec::new(),
+        },
+    )
+    .expect("cluster");
+    cluster.start().expect("start the cluster");
+    (tmp, cluster)
+}
