@@ -868,7 +868,9 @@ async fn main() {
                 async move {
                     Client::new()
                         .post(url)
-                        .json(&serde_json::json!({"username": "storm", "password": "storm-password"}))
+                        .json(
+                            &serde_json::json!({"username": "storm", "password": "storm-password"}),
+                        )
                         .send()
                         .await
                         .is_ok_and(|r| r.status() == 200)
