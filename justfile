@@ -67,7 +67,7 @@ mutants *crates:
 ci:
     .ci/run
 
-# Benchmarks (see docs/performance.md); BENCH_ONLY=transfer for export/import only
+# Benchmarks (see docs/performance.md); BENCH_ONLY=transfer or BENCH_ONLY=login for one part
 bench:
     cargo run --release -p lifeos --example bench
 
