@@ -729,6 +729,7 @@ fn api_key_doc(r: ApiKeyRow) -> ApiKeyDoc {
 enum TxError {
     Db(DieselError),
     Invalid(FieldError),
+    Planner(String),
 }
 
 impl From<DieselError> for TxError {
@@ -1102,13 +1103,20 @@ impl ImportStore for PgStore {
                 .execute(c)
                 .await?;
                 let facts = facts(c, me, &wanted).await?;
-                let restore = planner(&facts).map_err(TxError::Invalid)?;
+                // Planning 100,000 items is CPU work: off the async worker.
+                let restore = tokio::task::spawn_blocking(move || planner(&facts))
+                    .await
+                    .map_err(|e| TxError::Planner(e.to_string()))?
+                    .map_err(TxError::Invalid)?;
                 Ok::<_, TxError>(write(c, me, restore).await?)
             })
             .await
             .map_err(|e| match e {
                 TxError::Db(d) => ImportError::Store(store_error(d)),
                 TxError::Invalid(f) => ImportError::Invalid(f),
+                TxError::Planner(why) => {
+                    ImportError::Store(StoreError::internal(format!("planning the import: {why}")))
+                }
             })?;
         tracing::info!(user = %me, ms = started.elapsed().as_millis() as u64, "import: committed");
         Ok(report)
