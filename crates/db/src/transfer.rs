@@ -257,11 +257,6 @@ fn wire(t: DateTime<Utc>, all_day: bool) -> String {
     When::from_instant(t, all_day).to_wire()
 }
 
-/// A stored wire text (dates and instants of an event) back to an instant.
-fn instant(w: When) -> DateTime<Utc> {
-    w.instant()
-}
-
 // ---------------------------------------------------------------- export
 
 /// Groups child rows by their parent id, keeping their order.
@@ -1051,12 +1046,12 @@ async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<Report
             overrides.extend(e.overrides.into_iter().map(|o| OverrideRow {
                 event_id: ev.id.0,
                 user_id: me,
-                recurrence_id: instant(o.recurrence_id),
+                recurrence_id: o.recurrence_id.instant(),
                 title: o.title,
                 description: o.description,
                 location: o.location,
-                starts_at: o.start.map(instant),
-                ends_at: o.end.map(instant),
+                starts_at: o.start.as_ref().map(When::instant),
+                ends_at: o.end.as_ref().map(When::instant),
                 color: o.color,
             }));
             EventRow {

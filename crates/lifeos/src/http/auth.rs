@@ -64,6 +64,13 @@ pub fn check_origin(req: &HttpRequest, web: &WebSettings) -> Result<(), ApiError
     }
 }
 
+/// The session's access token from its cookie, or 401.
+fn access_token(req: &HttpRequest) -> Result<String, ApiError> {
+    req.cookie(ACCESS_COOKIE)
+        .map(|c| c.value().to_string())
+        .ok_or_else(|| ApiError::new(Code::NotAuthenticated, "Authentication is required."))
+}
+
 /// The user of a cookie session (`access_token` cookie).
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
@@ -84,13 +91,8 @@ impl FromRequest for CurrentUser {
         let req = req.clone();
         Box::pin(async move {
             let state = state(&req)?;
-            let Some(cookie) = req.cookie(ACCESS_COOKIE) else {
-                return Err(ApiError::new(
-                    Code::NotAuthenticated,
-                    "Authentication is required.",
-                ));
-            };
-            let user = state.auth.user_from_access_token(cookie.value()).await?;
+            let token = access_token(&req)?;
+            let user = state.auth.user_from_access_token(&token).await?;
             check_origin(&req, &state.web)?;
             tracing::Span::current().record("user.id", tracing::field::display(user.id));
             Ok(Self(user))
@@ -107,15 +109,10 @@ pub async fn current_user_with_settings(
     req: &HttpRequest,
 ) -> Result<(CurrentUser, lifeos_auth::Settings), ApiError> {
     let state = state(req)?;
-    let Some(cookie) = req.cookie(ACCESS_COOKIE) else {
-        return Err(ApiError::new(
-            Code::NotAuthenticated,
-            "Authentication is required.",
-        ));
-    };
+    let token = access_token(req)?;
     let (user, settings) = state
         .auth
-        .user_and_settings_from_access_token(cookie.value())
+        .user_and_settings_from_access_token(&token)
         .await?;
     check_origin(req, &state.web)?;
     tracing::Span::current().record("user.id", tracing::field::display(user.id));
