@@ -68,6 +68,10 @@ pub struct Config {
     /// `REQUEST_BODY_TIMEOUT_SECONDS` (default 30): how long a request body
     /// may take to arrive in full.
     pub body_timeout: Duration,
+    /// `MAX_CONNECTIONS` (default 1024): open client connections at most,
+    /// shared among the workers; more wait in the listen backlog. With the
+    /// body limits this bounds the memory slow clients can hold.
+    pub max_connections: usize,
     /// `COOKIE_DOMAIN`.
     pub cookie_domain: Option<String>,
     /// `COOKIE_SECURE` (default true).
@@ -209,6 +213,8 @@ impl Config {
                 u64::try_from(number(&get, "REQUEST_BODY_TIMEOUT_SECONDS", 30, 1, 3600)?)
                     .unwrap_or(30),
             ),
+            max_connections: usize::try_from(number(&get, "MAX_CONNECTIONS", 1024, 1, 1_000_000)?)
+                .unwrap_or(1024),
             cookie_domain: get("COOKIE_DOMAIN"),
             cookie_secure: boolean(&get, "COOKIE_SECURE", true)?,
             bind,

@@ -122,6 +122,7 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             trusted_proxies: config.trusted_proxies.clone(),
             api_docs: config.api_docs,
             body_timeout: config.body_timeout,
+            max_connections: config.max_connections,
         },
     })
 }
@@ -177,7 +178,12 @@ impl Application {
         let data = web::Data::new(state.clone());
         let frontend = state.web.frontend_origin.clone();
         let api_docs = state.web.api_docs;
-        let mut server = HttpServer::new(move || {
+        let workers = workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        // actix counts connections per worker.
+        let per_worker = state.web.max_connections.div_ceil(workers);
+        let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .configure(|cfg| {
@@ -192,10 +198,9 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(middleware::contract_errors))
                 .wrap(actix_web::middleware::from_fn(middleware::trace_requests))
         })
-        .shutdown_timeout(10);
-        if let Some(n) = workers {
-            server = server.workers(n);
-        }
+        .shutdown_timeout(10)
+        .workers(workers)
+        .max_connections(per_worker);
         let server = server
             .listen(listener)
             .map_err(|e| format!("listening: {e}"))?

@@ -31,6 +31,8 @@ pub struct WebSettings {
     pub api_docs: bool,
     /// How long a request body may take to arrive.
     pub body_timeout: std::time::Duration,
+    /// Open client connections at most (all workers together).
+    pub max_connections: usize,
 }
 
 /// Services and settings, shared by every worker.

@@ -74,7 +74,10 @@ where
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .map_or(std::time::Duration::from_secs(30), |s| s.web.body_timeout);
     let timeout = per_mib * u32::try_from((limit / DEFAULT_BODY_LIMIT).max(1)).unwrap_or(1);
-    let mut body = BytesMut::new();
+    // The chunks as they came (a stalled client holds what it sent, not a
+    // doubling buffer), joined once at the end.
+    let mut chunks = Vec::new();
+    let mut len = 0;
     let read = async {
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| {
@@ -83,10 +86,11 @@ where
                     format!("The request body could not be read: {e}"),
                 )
             })?;
-            if body.len() + chunk.len() > limit {
+            len += chunk.len();
+            if len > limit {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            chunks.push(chunk);
         }
         Ok(())
     };
@@ -101,6 +105,10 @@ where
                 ),
             )
         })??;
+    let mut body = BytesMut::with_capacity(len);
+    for chunk in chunks {
+        body.extend_from_slice(&chunk);
+    }
     Ok(body)
 }
 

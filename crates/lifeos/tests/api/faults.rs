@@ -1,6 +1,6 @@
 //! Reliability under faults: the database going away under load, the
-//! server killed in the middle of an import, and two replicas sharing one
-//! database (throttle, refresh-token reuse and idempotency keys hold
+//! server killed in the middle of an import, a reorder and a convert, and
+//! two replicas sharing one database (throttle, refresh-token reuse and idempotency keys hold
 //! across them; the login throttle's test is in auth.rs).
 
 use crate::helpers::{
@@ -124,43 +124,125 @@ async fn an_outage_under_load_answers_503_promptly_and_every_201_is_a_row() {
     cluster.stop_immediate().unwrap();
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_lifeos");
+/// The real binary as a child process (so it can be `kill -9`ed), with a
+/// client logged in as `ada`, and a connection of the test's own.
+struct Killable {
+    server: crate::helpers::ChildServer,
+    base: String,
+    web: reqwest::Client,
+    c: diesel_async::AsyncPgConnection,
+}
+
+#[derive(diesel::QueryableByName)]
+struct N {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+impl Killable {
+    async fn start(app: &TestApp) -> Self {
+        use diesel_async::AsyncConnection;
+        let (server, base) = crate::helpers::spawn_binary(app.db.url(), &[]).await;
+        let web = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let res = web
+            .post(format!("{base}/api/auth/login"))
+            .json(&json!({"username": "ada", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let c = diesel_async::AsyncPgConnection::establish(app.db.url())
+            .await
+            .unwrap();
+        Self {
+            server,
+            base,
+            web,
+            c,
+        }
+    }
+
+    async fn count(&mut self, query: &str) -> i64 {
+        use diesel_async::RunQueryDsl;
+        diesel::sql_query(query)
+            .get_result::<N>(&mut self.c)
+            .await
+            .unwrap()
+            .n
+    }
+
+    /// Sends the request in the background; waits until a session of the
+    /// server matches `doing` (a `pg_stat_activity` condition), then kills
+    /// the server with SIGKILL and waits until PostgreSQL has ended its
+    /// sessions (rolling back whatever was open).
+    async fn kill_while(&mut self, request: reqwest::RequestBuilder, doing: &str) {
+        let sent = tokio::spawn(request.send());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let busy = format!(
+            "SELECT count(*) AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name = 'lifeos' AND ({doing})"
+        );
+        while self.count(&busy).await == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the server never got to: {doing}"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        self.server.0.kill().unwrap();
+        self.server.0.wait().unwrap();
+        assert!(
+            sent.await.unwrap().is_err(),
+            "no answer from a killed server"
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // (The in-process server of the test keeps idle connections.)
+        let open = "SELECT count(*) AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name = 'lifeos'
+               AND state <> 'idle'";
+        while self.count(open).await > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the killed server's sessions linger"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// From the `from`-th row of `kind` on `table` in one transaction, holds
+/// the transaction for a few seconds after the row is written, so a kill
+/// lands between writes (and before the commit). The call count lives in a
+/// transaction-local setting: writes made outside one transaction never
+/// stall, and the test then fails waiting for it. The database is the test's own.
+async fn stall_after(app: &TestApp, kind: &str, table: &str, from: u32) {
+    crate::helpers::sql(
+        app.db.url(),
+        &format!(
+            "CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS $$
+             DECLARE n int := coalesce(nullif(current_setting('test.stall', true), ''), '0')::int + 1;
+             BEGIN
+               PERFORM set_config('test.stall', n::text, true);
+               IF n >= {from} THEN PERFORM pg_sleep(3); END IF;
+               RETURN NULL;
+             END $$;
+             CREATE TRIGGER stall AFTER {kind} ON {table}
+               FOR EACH ROW EXECUTE FUNCTION stall();"
+        ),
+    )
+    .await;
+}
+
+const SLEEPING: &str = "wait_event = 'PgSleep'";
 
 #[tokio::test]
 async fn killing_the_server_in_the_middle_of_an_import_leaves_nothing_behind() {
     let app = TestApp::spawn().await;
     app.create_user("ada").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = std::process::Command::new(BIN)
-        .arg("serve")
-        .env("DATABASE_URL", app.db.url())
-        .env("SECRET_KEY", SECRET)
-        .env("BIND", format!("127.0.0.1:{port}"))
-        .env("COOKIE_SECURE", "false")
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while reqwest::get(format!("{base}/health/ready")).await.is_err() {
-        assert!(Instant::now() < deadline, "server not ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let web = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let res = web
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"username": "ada", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let mut k = Killable::start(&app).await;
     let today = chrono::Utc::now().date_naive();
     let journal: Vec<Value> = (0..30_000u64)
         .map(|i| {
@@ -173,76 +255,119 @@ async fn killing_the_server_in_the_middle_of_an_import_leaves_nothing_behind() {
         "user": {"id": uuid::Uuid::new_v4(), "username": "x", "timezone": "UTC",
                  "week_start": "monday", "weight_unit": "kg", "created_at": "2026-01-01T00:00:00Z"},
         "journal": journal});
-    let upload = tokio::spawn({
-        let web = web.clone();
-        let url = format!("{base}/api/v1/settings/import");
-        async move { web.post(url).json(&doc).send().await }
-    });
-
-    // Wait until the import is writing journal rows, then kill -9.
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut c = AsyncPgConnection::establish(app.db.url()).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let writing = diesel::sql_query(
-            "SELECT count(*) AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND state = 'active'
-               AND query LIKE 'INSERT INTO \"journal_entries\"%'",
-        )
-        .get_result::<N>(&mut c)
-        .await
-        .unwrap();
-        if writing.n > 0 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the import never started writing"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    server.kill().unwrap();
-    server.wait().unwrap();
-    assert!(
-        upload.await.unwrap().is_err(),
-        "no answer from a killed server"
+    let upload = k
+        .web
+        .post(format!("{}/api/v1/settings/import", k.base))
+        .json(&doc);
+    // Killed while it is writing journal rows.
+    k.kill_while(
+        upload,
+        "state = 'active' AND query LIKE 'INSERT INTO \"journal_entries\"%'",
+    )
+    .await;
+    assert_eq!(
+        k.count("SELECT count(*) AS n FROM journal_entries").await,
+        0,
+        "no partial import"
     );
+    assert_eq!(k.count("SELECT count(*) AS n FROM journal_runs").await, 0);
+}
 
-    // PostgreSQL rolls the transaction back when its client dies.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let busy = diesel::sql_query(
-            "SELECT count(*) AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND application_name = 'lifeos'
-               AND state <> 'idle'",
-        )
-        .get_result::<N>(&mut c)
+#[tokio::test]
+async fn killing_the_server_in_the_middle_of_a_reorder_keeps_the_old_order() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let project: Value = app
+        .post("/api/v1/projects", &json!({"name": "House"}))
+        .await
+        .json()
         .await
         .unwrap();
-        if busy.n == 0 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the killed import's session lingers"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    let pid = project["id"].as_str().unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let t: Value = app
+            .post(
+                &format!("/api/v1/projects/{pid}/tasks"),
+                &json!({"title": format!("task {i}")}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(t["id"].as_str().unwrap().to_string());
     }
-    let entries = diesel::sql_query("SELECT count(*) AS n FROM journal_entries")
-        .get_result::<N>(&mut c)
+    let mut k = Killable::start(&app).await;
+    stall_after(&app, "UPDATE", "tasks", 2).await;
+    let reversed: Vec<&String> = ids.iter().rev().collect();
+    let reorder = k
+        .web
+        .post(format!("{}/api/v1/projects/{pid}/tasks/reorder", k.base))
+        .json(&json!({ "ids": reversed }));
+    // Killed after a first position was rewritten, before the others.
+    k.kill_while(reorder, SLEEPING).await;
+    crate::helpers::sql(app.db.url(), "DROP TRIGGER stall ON tasks").await;
+    let tasks: Value = app
+        .get(&format!("/api/v1/projects/{pid}/tasks"))
+        .await
+        .json()
         .await
         .unwrap();
-    assert_eq!(entries.n, 0, "no partial import");
-    let runs = diesel::sql_query("SELECT count(*) AS n FROM journal_runs")
-        .get_result::<N>(&mut c)
+    let order: Vec<&str> = tasks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ids, "the old order, whole");
+    let positions: Vec<i64> = tasks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(positions, [0, 1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn killing_the_server_in_the_middle_of_a_convert_leaves_the_capture_in_the_inbox() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let project: Value = app
+        .post("/api/v1/projects", &json!({"name": "House"}))
+        .await
+        .json()
         .await
         .unwrap();
-    assert_eq!(runs.n, 0);
+    let capture: Value = app
+        .post("/api/v1/captures", &json!({"content": "Fix the door"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cid = capture["id"].as_str().unwrap();
+    let mut k = Killable::start(&app).await;
+    stall_after(&app, "UPDATE", "captures", 1).await;
+    let convert = k
+        .web
+        .post(format!("{}/api/v1/captures/{cid}/convert", k.base))
+        .json(&json!({"type": "task", "project_id": project["id"]}));
+    // Killed after the task was inserted and the capture marked, before
+    // the commit.
+    k.kill_while(convert, SLEEPING).await;
+    assert_eq!(
+        k.count("SELECT count(*) AS n FROM tasks").await,
+        0,
+        "no task"
+    );
+    let capture: Value = app
+        .get(&format!("/api/v1/captures/{cid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(capture["status"], "inbox");
+    assert_eq!(capture["converted_to"], Value::Null);
 }
 
 #[tokio::test]

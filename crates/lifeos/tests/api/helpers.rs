@@ -189,6 +189,46 @@ pub async fn second_instance(db_url: &str, extra: &[(&str, &str)]) -> String {
     address
 }
 
+/// A child process killed when dropped (a failing test leaves no server
+/// behind holding the test runner's output open).
+pub struct ChildServer(pub std::process::Child);
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real `lifeos serve` as a child process (to `kill -9` it or read its
+/// memory) on `db_url`; answers the process and its base URL once ready.
+pub async fn spawn_binary(db_url: &str, extra: &[(&str, &str)]) -> (ChildServer, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lifeos"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("SECRET_KEY", SECRET)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("COOKIE_SECURE", "false")
+        .env("RUST_LOG", "warn");
+    for (k, v) in extra {
+        command.env(k, v);
+    }
+    let server = ChildServer(command.spawn().expect("spawn lifeos"));
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while reqwest::get(format!("{base}/health/ready")).await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "server not ready");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    (server, base)
+}
+
 /// Runs SQL against the test's database.
 pub async fn sql(db_url: &str, statement: &str) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
