@@ -30,6 +30,8 @@ struct State {
     settings: HashMap<UserId, Settings>,
     refresh: Vec<RefreshRow>,
     failures: HashMap<ThrottleKey, (DateTime<Utc>, i32)>,
+    /// When each user's password was last set.
+    password_set: HashMap<UserId, DateTime<Utc>>,
     keys: Vec<(NewApiKey, UserId)>,
 }
 
@@ -66,6 +68,7 @@ impl UserRepository for InMemoryAuthStore {
             for r in s.refresh.iter_mut().filter(|r| r.token.user_id == user.id) {
                 r.revoked = true;
             }
+            s.password_set.insert(user.id, now);
             return Ok((user, false));
         }
         let user = User {
@@ -78,6 +81,7 @@ impl UserRepository for InMemoryAuthStore {
             password_hash: password_hash.to_string(),
         });
         s.settings.insert(new_id, Settings::default());
+        s.password_set.insert(new_id, now);
         Ok((user, true))
     }
 
@@ -101,26 +105,39 @@ impl UserRepository for InMemoryAuthStore {
         Ok(self.state().users.iter().find(|c| c.user.id == id).cloned())
     }
 
-    async fn find_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+    async fn find_user(
+        &self,
+        id: UserId,
+        issued_at: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError> {
         Ok(self
-            .state()
-            .users
-            .iter()
-            .find(|c| c.user.id == id)
-            .map(|c| c.user.clone()))
+            .find_user_with_settings(id, issued_at)
+            .await?
+            .map(|(user, _)| user))
     }
 
     async fn find_user_with_settings(
         &self,
         id: UserId,
+        issued_at: DateTime<Utc>,
     ) -> Result<Option<(User, Settings)>, StoreError> {
         let state = self.state();
-        Ok(state.users.iter().find(|c| c.user.id == id).map(|c| {
-            (
-                c.user.clone(),
-                state.settings.get(&id).copied().unwrap_or_default(),
-            )
-        }))
+        let still_valid = |id: &UserId| {
+            state
+                .password_set
+                .get(id)
+                .is_none_or(|set| *set < issued_at + chrono::Duration::seconds(1))
+        };
+        Ok(state
+            .users
+            .iter()
+            .find(|c| c.user.id == id && still_valid(&c.user.id))
+            .map(|c| {
+                (
+                    c.user.clone(),
+                    state.settings.get(&id).copied().unwrap_or_default(),
+                )
+            }))
     }
 
     async fn change_password(
@@ -128,9 +145,10 @@ impl UserRepository for InMemoryAuthStore {
         id: UserId,
         password_hash: &str,
         session: NewRefreshToken,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut s = self.state();
+        s.password_set.insert(id, now);
         let c = s
             .users
             .iter_mut()
@@ -243,20 +261,6 @@ impl SessionRepository for InMemoryAuthStore {
 
 #[async_trait]
 impl LoginThrottle for InMemoryAuthStore {
-    async fn failures(
-        &self,
-        key: &ThrottleKey,
-        now: DateTime<Utc>,
-        window: chrono::Duration,
-    ) -> Result<Option<(DateTime<Utc>, i32)>, StoreError> {
-        Ok(self
-            .state()
-            .failures
-            .get(key)
-            .copied()
-            .filter(|(start, _)| *start > now - window))
-    }
-
     async fn record_failure(
         &self,
         key: &ThrottleKey,

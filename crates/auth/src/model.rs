@@ -31,6 +31,9 @@ pub struct UserCredentials {
 pub struct Username(String);
 
 impl Username {
+    /// The longest username, in characters.
+    pub const MAX_CHARS: usize = 64;
+
     /// Parses a username.
     ///
     /// # Errors
@@ -41,8 +44,8 @@ impl Username {
         if t.is_empty() {
             return Err(FieldError::empty("username"));
         }
-        if char_len(t) > 64 {
-            return Err(FieldError::too_long("username", 64));
+        if char_len(t) > Self::MAX_CHARS {
+            return Err(FieldError::too_long("username", Self::MAX_CHARS));
         }
         if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(FieldError::new(

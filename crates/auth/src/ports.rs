@@ -42,21 +42,28 @@ pub trait UserRepository: Send + Sync {
         id: UserId,
     ) -> Result<Option<UserCredentials>, StoreError>;
 
-    /// Finds a user by id.
+    /// The user a token issued at `issued_at` (whole seconds) speaks for:
+    /// `None` when the user is gone or their password was set after that
+    /// second (a password change or reset ends every earlier token).
     ///
     /// # Errors
     /// [`StoreError`] on storage failure.
-    async fn find_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    async fn find_user(
+        &self,
+        id: UserId,
+        issued_at: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError>;
 
-    /// The user and their settings (defaults when none were stored), in
-    /// one read: what an authenticated request that depends on "today"
-    /// needs.
+    /// As [`Self::find_user`], with the user's settings (defaults when none
+    /// were stored), in one read: what an authenticated request that
+    /// depends on "today" needs.
     ///
     /// # Errors
     /// [`StoreError`] on storage failure.
     async fn find_user_with_settings(
         &self,
         id: UserId,
+        issued_at: DateTime<Utc>,
     ) -> Result<Option<(User, Settings)>, StoreError>;
 
     /// Sets a new password hash, revokes every refresh token of the user and
@@ -116,23 +123,15 @@ pub trait SessionRepository: Send + Sync {
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
-/// Failed-login counters.
+/// Password-attempt counters. An attempt is counted before its password
+/// is checked and forgotten when it succeeds, so what stays counted are
+/// failures, and a parallel burst cannot check more passwords than the
+/// limit.
 #[async_trait]
 pub trait LoginThrottle: Send + Sync {
-    /// The failures counted for `key` in the window that is open at `now`
-    /// (window start, count), if any.
-    ///
-    /// # Errors
-    /// [`StoreError`] on storage failure.
-    async fn failures(
-        &self,
-        key: &ThrottleKey,
-        now: DateTime<Utc>,
-        window: chrono::Duration,
-    ) -> Result<Option<(DateTime<Utc>, i32)>, StoreError>;
-
-    /// Counts one failure (one atomic upsert); returns the window start and
-    /// the count after it.
+    /// Counts one attempt in the window open at `now` (a new window when
+    /// the last one has ended), in one atomic step; returns the window
+    /// start and the count after it.
     ///
     /// # Errors
     /// [`StoreError`] on storage failure.
@@ -143,7 +142,7 @@ pub trait LoginThrottle: Send + Sync {
         window: chrono::Duration,
     ) -> Result<(DateTime<Utc>, i32), StoreError>;
 
-    /// Forgets the failures of `key` (after a successful login).
+    /// Forgets the attempts of `key` (after a right password).
     ///
     /// # Errors
     /// [`StoreError`] on storage failure.

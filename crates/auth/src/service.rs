@@ -10,7 +10,7 @@ use crate::model::{
 use crate::ports::AuthStore;
 use crate::tokens::{AccessTokens, random_token, sha256};
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{Clock, UserId, new_id, trimmed_text};
+use lifeos_kernel::{Clock, FieldError, UserId, new_id, trimmed_text};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -153,26 +153,26 @@ impl AuthService {
     ///
     /// # Errors
     /// [`AuthError::RateLimited`] after too many failures for this username and
-    /// address; [`AuthError::InvalidCredentials`]; storage errors.
+    /// address; [`AuthError::InvalidCredentials`]; a field error for a
+    /// username longer than any account's; storage errors.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         client_addr: &str,
     ) -> Result<Session, AuthError> {
+        // No account has a longer name; refusing it keeps kilobytes of
+        // client text out of the throttle's key (and says nothing about
+        // which names exist).
+        if username.trim().chars().count() > Username::MAX_CHARS {
+            return Err(FieldError::too_long("username", Username::MAX_CHARS).into());
+        }
         let now = self.clock.now();
         let key = ThrottleKey {
             username: username.trim().to_lowercase(),
             client_addr: client_addr.to_string(),
         };
-        let window = self.config.failure_window;
-        if let Some((start, count)) = self.store.failures(&key, now, window).await?
-            && count >= i32::try_from(self.config.max_failures).unwrap_or(i32::MAX)
-        {
-            return Err(AuthError::RateLimited {
-                retry_after_secs: retry_after(start + window, now),
-            });
-        }
+        self.count_attempt(&key, now).await?;
         let found = self.store.find_credentials(username.trim()).await?;
         let ok = match &found {
             Some(creds) => self.hasher.verify(password, &creds.password_hash).await?,
@@ -187,11 +187,22 @@ impl AuthService {
                 self.store.clear_failures(&key).await?;
                 self.open_session(creds.user, now).await
             }
-            _ => {
-                self.store.record_failure(&key, now, window).await?;
-                Err(AuthError::InvalidCredentials)
-            }
+            _ => Err(AuthError::InvalidCredentials),
         }
+    }
+
+    /// Counts a password attempt of `key` before the password is checked
+    /// (one atomic upsert: a parallel burst gets no more checks than the
+    /// limit) and refuses it beyond the limit.
+    async fn count_attempt(&self, key: &ThrottleKey, now: DateTime<Utc>) -> Result<(), AuthError> {
+        let window = self.config.failure_window;
+        let (start, count) = self.store.record_failure(key, now, window).await?;
+        if count > i32::try_from(self.config.max_failures).unwrap_or(i32::MAX) {
+            return Err(AuthError::RateLimited {
+                retry_after_secs: retry_after(start + window, now),
+            });
+        }
+        Ok(())
     }
 
     fn new_refresh(
@@ -287,9 +298,9 @@ impl AuthService {
         &self,
         token: &str,
     ) -> Result<(User, Settings), AuthError> {
-        let id = self.tokens.verify(token, self.clock.now())?;
+        let t = self.tokens.verify(token, self.clock.now())?;
         self.store
-            .find_user_with_settings(id)
+            .find_user_with_settings(t.user, t.issued_at)
             .await?
             .ok_or(AuthError::InvalidToken)
     }
@@ -300,9 +311,9 @@ impl AuthService {
     /// [`AuthError::InvalidToken`] for a bad or expired token, or a user
     /// that no longer exists.
     pub async fn user_from_access_token(&self, token: &str) -> Result<User, AuthError> {
-        let id = self.tokens.verify(token, self.clock.now())?;
+        let t = self.tokens.verify(token, self.clock.now())?;
         self.store
-            .find_user(id)
+            .find_user(t.user, t.issued_at)
             .await?
             .ok_or(AuthError::InvalidToken)
     }
@@ -312,7 +323,8 @@ impl AuthService {
     ///
     /// # Errors
     /// [`AuthError::InvalidCredentials`] for a wrong current password;
-    /// validation errors for the new one.
+    /// [`AuthError::RateLimited`] after too many of them (per account, in
+    /// the login throttle's window); validation errors for the new one.
     pub async fn change_password(
         &self,
         user: UserId,
@@ -325,9 +337,17 @@ impl AuthService {
             .find_credentials_by_id(user)
             .await?
             .ok_or(AuthError::InvalidToken)?;
+        // Throttled per account, as logins are per name and address: a
+        // stolen session must not allow unlimited guessing.
+        let key = ThrottleKey {
+            username: user.0.to_string(),
+            client_addr: "password-change".into(),
+        };
+        self.count_attempt(&key, self.clock.now()).await?;
         if !self.hasher.verify(current, &creds.password_hash).await? {
             return Err(AuthError::InvalidCredentials);
         }
+        self.store.clear_failures(&key).await?;
         let hash = self.hasher.hash(new.expose()).await?;
         let now = self.clock.now();
         let (refresh_token, row) = self.new_refresh(user, new_id(), now);
@@ -648,6 +668,101 @@ mod tests {
         assert!(svc.login("ada", "correct horse", "2.2.2.2").await.is_ok());
         clock.set("2026-11-24T08:15:01Z".parse().unwrap());
         assert!(svc.login("ada", "correct horse", "1.1.1.1").await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_username_longer_than_any_account_is_a_field_error() {
+        let (svc, _) = service();
+        match svc.login(&"a".repeat(65), "whatever1", "a").await {
+            Err(AuthError::Invalid(e)) => assert_eq!(e.field, "username"),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        // 64 is a possible name: an ordinary failure.
+        assert!(matches!(
+            svc.login(&"a".repeat(64), "whatever1", "a").await,
+            Err(AuthError::InvalidCredentials)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_password_change_or_reset_ends_earlier_access_tokens() {
+        let (svc, clock) = service();
+        let (user, _) = svc
+            .create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        let old = svc.login("ada", "correct horse", "a").await.unwrap();
+        assert!(svc.user_from_access_token(&old.access_token).await.is_ok());
+        clock.set("2026-11-24T08:00:05.250Z".parse().unwrap());
+        let mine = svc
+            .change_password(user.id, "correct horse", "new password")
+            .await
+            .unwrap();
+        for result in [
+            svc.user_from_access_token(&old.access_token).await.err(),
+            svc.user_and_settings_from_access_token(&old.access_token)
+                .await
+                .err(),
+        ] {
+            assert!(matches!(result, Some(AuthError::InvalidToken)));
+        }
+        // The caller's new token (issued in the same second) works.
+        assert!(svc.user_from_access_token(&mine.access_token).await.is_ok());
+        assert!(
+            svc.user_and_settings_from_access_token(&mine.access_token)
+                .await
+                .is_ok()
+        );
+        // A reset from the command line ends it too.
+        clock.set("2026-11-24T08:00:07Z".parse().unwrap());
+        svc.create_or_reset_user("ada", "reset password")
+            .await
+            .unwrap();
+        assert!(matches!(
+            svc.user_from_access_token(&mine.access_token).await,
+            Err(AuthError::InvalidToken)
+        ));
+    }
+
+    #[tokio::test]
+    async fn password_change_guesses_are_throttled_per_account() {
+        let (svc, clock) = service();
+        let (user, _) = svc
+            .create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        for _ in 0..5 {
+            assert!(matches!(
+                svc.change_password(user.id, "guess guess", "new password")
+                    .await,
+                Err(AuthError::InvalidCredentials)
+            ));
+        }
+        // Even the right one waits for the window to end.
+        assert!(matches!(
+            svc.change_password(user.id, "correct horse", "new password")
+                .await,
+            Err(AuthError::RateLimited { .. })
+        ));
+        // Logins (another key) are not affected.
+        assert!(svc.login("ada", "correct horse", "a").await.is_ok());
+        clock.set("2026-11-24T08:15:01Z".parse().unwrap());
+        svc.change_password(user.id, "correct horse", "new password")
+            .await
+            .unwrap();
+        // A right password clears the count: five more guesses are checked.
+        for _ in 0..5 {
+            assert!(matches!(
+                svc.change_password(user.id, "guess guess", "x new password")
+                    .await,
+                Err(AuthError::InvalidCredentials)
+            ));
+        }
+        assert!(matches!(
+            svc.change_password(user.id, "new password", "newer password")
+                .await,
+            Err(AuthError::RateLimited { .. })
+        ));
     }
 
     #[tokio::test]

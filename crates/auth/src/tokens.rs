@@ -65,24 +65,42 @@ impl AccessTokens {
             .map_err(|e| AuthError::Internal(format!("signing access token: {e}")))
     }
 
-    /// Checks signature, algorithm (HS256 only) and expiry; returns the user id.
+    /// Checks signature, algorithm (HS256 only), expiry and that it was not
+    /// issued in the future; returns the user id and when it was issued.
     ///
     /// # Errors
     /// [`AuthError::InvalidToken`] for anything but a valid, unexpired token.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<UserId, AuthError> {
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Verified, AuthError> {
         let mut validation = Validation::new(Algorithm::HS256);
         // Expiry is checked against the service's clock below, so tests can fix time.
         validation.validate_exp = false;
         validation.set_required_spec_claims(&["exp", "sub", "iat"]);
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map_err(|_invalid| AuthError::InvalidToken)?;
-        if data.claims.exp <= now.timestamp() {
+        if data.claims.exp <= now.timestamp() || data.claims.iat > now.timestamp() + CLOCK_SKEW_SECS
+        {
             return Err(AuthError::InvalidToken);
         }
-        Uuid::parse_str(&data.claims.sub)
+        let issued_at =
+            DateTime::from_timestamp(data.claims.iat, 0).ok_or(AuthError::InvalidToken)?;
+        let user = Uuid::parse_str(&data.claims.sub)
             .map(UserId)
-            .map_err(|_invalid| AuthError::InvalidToken)
+            .map_err(|_invalid| AuthError::InvalidToken)?;
+        Ok(Verified { user, issued_at })
     }
+}
+
+/// How far in the future a token's `iat` may be (replicas' clocks differ
+/// a little); beyond it the token was not made by this server.
+const CLOCK_SKEW_SECS: i64 = 60;
+
+/// What a valid access token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    /// Whose it is.
+    pub user: UserId,
+    /// When it was issued (whole seconds).
+    pub issued_at: DateTime<Utc>,
 }
 
 /// SHA-256 of `data`.
@@ -111,7 +129,7 @@ mod tests {
         let t = tokens();
         let user = UserId(Uuid::now_v7());
         let jwt = t.issue(user, Utc::now()).unwrap();
-        assert_eq!(t.verify(&jwt, Utc::now()).unwrap(), user);
+        assert_eq!(t.verify(&jwt, Utc::now()).unwrap().user, user);
     }
 
     #[test]
@@ -153,6 +171,21 @@ mod tests {
         );
         assert!(matches!(
             tokens().verify(&jwt, Utc::now()),
+            Err(AuthError::InvalidToken)
+        ));
+    }
+
+    #[test]
+    fn a_token_issued_in_the_future_is_rejected_beyond_a_minute_of_skew() {
+        let t = tokens();
+        let now = Utc::now();
+        let user = UserId(Uuid::now_v7());
+        let soon = t.issue(user, now + chrono::Duration::seconds(59)).unwrap();
+        let later = t.issue(user, now + chrono::Duration::seconds(62)).unwrap();
+        let v = t.verify(&soon, now).unwrap();
+        assert_eq!(v.issued_at.timestamp(), now.timestamp() + 59);
+        assert!(matches!(
+            t.verify(&later, now),
             Err(AuthError::InvalidToken)
         ));
     }

@@ -77,6 +77,20 @@ fn minutes(d: chrono::Duration) -> diesel::pg::data_types::PgInterval {
     diesel::pg::data_types::PgInterval::from_microseconds(d.num_microseconds().unwrap_or(i64::MAX))
 }
 
+/// Whether a token issued at `issued_at` (whole seconds) is younger than
+/// the password: `users.updated_at` is written only when the password is
+/// set (create, change, reset), and a token of the second of the change
+/// counts as after it (its `iat` has no fraction).
+fn password_set_by(
+    issued_at: DateTime<Utc>,
+) -> diesel::dsl::Lt<
+    users::updated_at,
+    diesel::dsl::AsExprOf<DateTime<Utc>, diesel::sql_types::Timestamptz>,
+> {
+    users::updated_at
+        .lt((issued_at + chrono::Duration::seconds(1)).into_sql::<diesel::sql_types::Timestamptz>())
+}
+
 #[async_trait]
 impl UserRepository for PgStore {
     async fn upsert_user(
@@ -172,11 +186,13 @@ impl UserRepository for PgStore {
     async fn find_user_with_settings(
         &self,
         id: UserId,
+        issued_at: DateTime<Utc>,
     ) -> Result<Option<(User, Settings)>, StoreError> {
         let mut conn = self.conn().await?;
         let row = users::table
             .left_join(user_settings::table)
             .filter(users::id.eq(id.0))
+            .filter(password_set_by(issued_at))
             .select((
                 users::id,
                 users::username,
@@ -211,10 +227,15 @@ impl UserRepository for PgStore {
         Ok(Some((user, settings)))
     }
 
-    async fn find_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+    async fn find_user(
+        &self,
+        id: UserId,
+        issued_at: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError> {
         let mut conn = self.conn().await?;
         users::table
             .find(id.0)
+            .filter(password_set_by(issued_at))
             .select((users::id, users::username, users::created_at))
             .first::<(Uuid, String, DateTime<Utc>)>(&mut conn)
             .await
@@ -408,24 +429,6 @@ struct FailureRow {
 
 #[async_trait]
 impl LoginThrottle for PgStore {
-    async fn failures(
-        &self,
-        key: &ThrottleKey,
-        now: DateTime<Utc>,
-        window: chrono::Duration,
-    ) -> Result<Option<(DateTime<Utc>, i32)>, StoreError> {
-        let mut conn = self.conn().await?;
-        login_failures::table
-            .filter(login_failures::username.eq(&key.username))
-            .filter(login_failures::client_addr.eq(&key.client_addr))
-            .filter(login_failures::window_start.gt(now - window))
-            .select((login_failures::window_start, login_failures::failures))
-            .first(&mut conn)
-            .await
-            .optional()
-            .map_err(store_error)
-    }
-
     async fn record_failure(
         &self,
         key: &ThrottleKey,

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "bench-secret-key-0123456789abcdef0123456789";
+const SECRET: &str = "bench-key-0123456789abcdef0123456789abcdef";
 
 fn config() -> Config {
     let vars: HashMap<&str, &str> = [

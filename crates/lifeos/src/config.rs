@@ -90,8 +90,9 @@ pub struct Config {
     pub pool_size: usize,
     /// `DATABASE_POOL_TIMEOUT_SECONDS` (default 5).
     pub pool_timeout: Duration,
-    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<IpAddr>,
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed,
+    /// addresses or CIDR ranges (`172.28.0.0/16`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// A configuration error: the variable and what is wrong with it.
@@ -111,21 +112,52 @@ fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
-/// Checks a secret key: at least 32 bytes and not a placeholder.
+/// Words of placeholder keys (the project's example files and the usual
+/// ones of other projects); a key containing one is not a random key.
+const PLACEHOLDERS: &[&str] = &[
+    "change-me",
+    "changeme",
+    "change_me",
+    "replace",
+    "placeholder",
+    "your-secret",
+    "your_secret",
+    "secret-key",
+    "secret_key",
+    "example",
+    "openssl",
+];
+
+/// Fewest distinct bytes a key must have. Not 16: 64 random hex digits
+/// (`openssl rand -hex 32`) miss one of the 16 digits about one time in
+/// four, but fewer than 10 distinct about never (< 10⁻¹²).
+const MIN_DISTINCT_BYTES: usize = 10;
+
+/// Checks a secret key: at least 32 bytes, not a placeholder, and not of
+/// low entropy (a repeated character or pattern).
 ///
 /// # Errors
 /// A [`ConfigError`] on `SECRET_KEY`.
 pub fn validate_secret_key(key: &str) -> Result<(), ConfigError> {
+    const HOW: &str = "generate one with `openssl rand -hex 32`";
     if key.len() < 32 {
         return Err(err(
             "SECRET_KEY",
-            "must be at least 32 bytes (generate one with `openssl rand -hex 32`)",
+            format!("must be at least 32 bytes ({HOW})"),
         ));
     }
-    if key.to_ascii_lowercase().contains("change-me") {
+    let lower = key.to_ascii_lowercase();
+    if PLACEHOLDERS.iter().any(|p| lower.contains(p)) {
         return Err(err(
             "SECRET_KEY",
-            "is still the placeholder from .env.example; set a random value",
+            format!("is a placeholder, not a random value ({HOW})"),
+        ));
+    }
+    let distinct = key.bytes().collect::<std::collections::HashSet<u8>>().len();
+    if distinct < MIN_DISTINCT_BYTES {
+        return Err(err(
+            "SECRET_KEY",
+            format!("has only {distinct} distinct characters, too few for a random key ({HOW})"),
         ));
     }
     Ok(())
@@ -191,12 +223,15 @@ impl Config {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| {
-                    s.parse::<IpAddr>().map_err(|_bad| {
-                        err(
-                            "TRUSTED_PROXIES",
-                            format!("has {s:?}, which is not an IP address"),
-                        )
-                    })
+                    s.parse::<ipnet::IpNet>()
+                        .or_else(|_| s.parse::<IpAddr>().map(ipnet::IpNet::from))
+                        .map(|net| net.trunc())
+                        .map_err(|_bad| {
+                            err(
+                                "TRUSTED_PROXIES",
+                                format!("has {s:?}, which is not an IP address or CIDR range"),
+                            )
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             None => Vec::new(),
@@ -332,10 +367,58 @@ mod tests {
 
     #[test]
     fn short_or_placeholder_secret_keys_are_refused() {
-        for bad in ["short", "change-me-change-me-change-me-change-me"] {
+        for bad in [
+            "short",
+            "change-me-change-me-change-me-change-me",
+            "replace-with-output-of-openssl-rand-hex-32",
+            &"a".repeat(64),
+            &"abcdefghi".repeat(8),
+            &"012345678".repeat(4),
+        ] {
             let e = cfg(&[("DATABASE_URL", "postgres://x/y"), ("SECRET_KEY", bad)]).unwrap_err();
             assert_eq!(e.var, "SECRET_KEY", "{bad}");
         }
+        // Ten distinct characters are enough (a hex key may miss digits).
+        assert!(validate_secret_key(&"012345678".repeat(4)).is_err());
+        assert!(validate_secret_key(&"0123456789".repeat(4)).is_ok());
+        validate_secret_key(KEY).unwrap();
+    }
+
+    /// Every `SECRET_KEY=` value in the example files the project ships is
+    /// refused (or empty, which the operator must fill in).
+    #[test]
+    fn the_shipped_example_keys_are_refused() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut checked = 0;
+        for file in [".env.example", "deploy/.env.example"] {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            for line in text.lines() {
+                let line = line.trim_start_matches('#').trim();
+                if let Some(value) = line.strip_prefix("SECRET_KEY=") {
+                    checked += 1;
+                    let value = value.trim().trim_matches('"');
+                    assert!(
+                        value.is_empty() || validate_secret_key(value).is_err(),
+                        "{file}: {value}"
+                    );
+                }
+            }
+        }
+        assert_eq!(checked, 2, "both example files name SECRET_KEY");
+        // The key the deploy check generates passes.
+        validate_secret_key("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+            .unwrap();
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() {
+        let c = cfg(&[
+            ("SECRET_KEY", KEY),
+            ("TRUSTED_PROXIES", "172.28.0.10, 10.1.2.3/8,::1"),
+        ])
+        .unwrap();
+        let shown: Vec<String> = c.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["172.28.0.10/32", "10.0.0.0/8", "::1/128"]);
     }
 
     #[test]
@@ -351,6 +434,7 @@ mod tests {
             ("FRONTEND_URL", "not a url"),
             ("DATABASE_URL", "mysql://x"),
             ("TRUSTED_PROXIES", "1.2.3.4,banana"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("DEBUG", "2"),
         ];
         for (var, value) in cases {

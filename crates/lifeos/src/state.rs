@@ -9,7 +9,6 @@ use lifeos_db::PgStore;
 use lifeos_journal::JournalService;
 use lifeos_projects::ProjectService;
 use lifeos_workouts::{SessionService, WorkoutService};
-use std::net::IpAddr;
 use std::sync::Arc;
 
 /// Web-facing settings derived from the configuration.
@@ -26,7 +25,7 @@ pub struct WebSettings {
     /// Refresh cookie lifetime.
     pub refresh_ttl: chrono::Duration,
     /// Peers whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Whether `/api/docs/` is served.
     pub api_docs: bool,
     /// How long a request body may take to arrive.

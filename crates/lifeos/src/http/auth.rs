@@ -193,27 +193,108 @@ pub fn cleared_cookies(web: &WebSettings) -> [Cookie<'static>; 2] {
 }
 
 /// The client address for throttling: the peer, or, when the peer is a
-/// trusted proxy, the right-most `X-Forwarded-For` entry that is not one.
+/// trusted proxy, what [`forwarded_client`] finds in `X-Forwarded-For`.
 #[must_use]
 pub fn client_addr(req: &HttpRequest, web: &WebSettings) -> String {
-    let peer = req.peer_addr().map(|a| a.ip());
-    let Some(peer) = peer else {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
         return "unknown".into();
     };
-    if !web.trusted_proxies.contains(&peer) {
-        return peer.to_string();
-    }
-    let forwarded = req
+    let hops: Vec<&str> = req
         .headers()
         .get_all("x-forwarded-for")
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|ip| !web.trusted_proxies.contains(ip))
-        .unwrap_or(peer)
-        .to_string()
+        .collect();
+    forwarded_client(peer, &hops, &web.trusted_proxies).to_string()
+}
+
+/// `::ffff:10.0.0.1` is `10.0.0.1` (a dual-stack socket reports IPv4 peers so).
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
+    }
+}
+
+/// The client behind `peer`: walking `X-Forwarded-For` (`hops`, in header
+/// order) from the right while the address seen is a trusted proxy, the
+/// first untrusted one. An entry that is not an address ends the walk at
+/// the last address believed (a proxy then stands for its clients, which
+/// is safe: the throttle gets stricter, not dodgeable).
+#[must_use]
+pub fn forwarded_client(peer: IpAddr, hops: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = canonical(peer);
+    for hop in hops.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => client = canonical(ip),
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+    use std::net::IpAddr;
+
+    fn nets(list: &[&str]) -> Vec<ipnet::IpNet> {
+        list.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_forwards() {
+        let trusted = nets(&["172.28.0.0/16"]);
+        assert_eq!(
+            forwarded_client(ip("203.0.113.9"), &["1.2.3.4"], &trusted),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn a_cidr_range_of_proxies_is_walked_from_the_right() {
+        let trusted = nets(&["172.28.0.0/16", "10.0.0.1/32"]);
+        let hops = ["6.6.6.6", "198.51.100.7", "10.0.0.1", " 172.28.5.5"];
+        assert_eq!(
+            forwarded_client(ip("172.28.0.10"), &hops, &trusted),
+            ip("198.51.100.7"),
+            "the spoofed left-most entry is not believed"
+        );
+    }
+
+    #[test]
+    fn mapped_ipv4_addresses_are_ipv4() {
+        let trusted = nets(&["172.28.0.0/16"]);
+        assert_eq!(
+            forwarded_client(ip("::ffff:172.28.0.10"), &["::ffff:198.51.100.7"], &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            forwarded_client(ip("::ffff:203.0.113.9"), &[], &trusted),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn an_unparseable_entry_stops_the_walk_at_the_last_believed_address() {
+        let trusted = nets(&["172.28.0.0/16"]);
+        let hops = ["198.51.100.7", "unknown", "172.28.5.5"];
+        assert_eq!(
+            forwarded_client(ip("172.28.0.10"), &hops, &trusted),
+            ip("172.28.5.5")
+        );
+        // Nothing forwarded: the proxy itself.
+        assert_eq!(
+            forwarded_client(ip("172.28.0.10"), &[], &trusted),
+            ip("172.28.0.10")
+        );
+    }
 }

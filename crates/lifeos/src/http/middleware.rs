@@ -24,9 +24,30 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), ToString::to_string)
 }
 
+/// Headers every answer carries, errors included: its request id,
+/// `X-Content-Type-Options: nosniff`, and under `/api/` (but the docs
+/// page's assets) `Cache-Control: no-store` unless the handler chose a
+/// policy — the API's answers are a user's data.
+fn stamp(headers: &mut header::HeaderMap, id: &str, path: &str) {
+    if let Ok(v) = HeaderValue::from_str(id) {
+        headers.insert(REQUEST_ID, v);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if path.starts_with("/api/")
+        && !path.starts_with("/api/docs/")
+        && !headers.contains_key(header::CACHE_CONTROL)
+    {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
 /// Takes `X-Request-Id` (or makes one), runs the request inside a span that
-/// carries it (so every log line of the request has it), returns it, and
-/// logs one access line. Never logs bodies, cookies or headers.
+/// carries it (so every log line of the request has it), returns it on
+/// every answer (errors and panics too, with the headers of [`stamp`]),
+/// and logs one access line. Never logs bodies, cookies or headers.
 ///
 /// # Errors
 /// Passes through the inner service's errors.
@@ -43,20 +64,23 @@ pub async fn trace_requests(
         user.id = tracing::field::Empty,
     );
     let started = Instant::now();
+    let path = req.path().to_string();
     // No clone of the request may be held across `next.call`: routing needs
     // exclusive access to it.
     let result = next.call(req).instrument(span.clone()).await;
     let mut res = match result {
         Ok(res) => res.map_into_boxed_body(),
         Err(e) => {
-            let status = e.as_response_error().status_code().as_u16();
+            // The error is rendered later by the server; give it the
+            // headers now (a panic's 500 arrives here).
+            let mut res = e.error_response();
+            stamp(res.headers_mut(), &id, &path);
+            let status = res.status().as_u16();
             span.in_scope(|| tracing::info!(status, "request failed"));
-            return Err(e);
+            return Err(actix_web::error::InternalError::from_response(e, res).into());
         }
     };
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(REQUEST_ID, v);
-    }
+    stamp(res.headers_mut(), &id, &path);
     let status = res.status().as_u16();
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     span.in_scope(|| {

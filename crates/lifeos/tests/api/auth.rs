@@ -162,9 +162,13 @@ async fn every_401_code_for_cookie_routes() {
     let alg_none = format!("{}.{claims}.", b64(r#"{"alg":"none","typ":"JWT"}"#));
     let sig = good.rsplit('.').next().unwrap();
     let rs256 = format!("{}.{claims}.{sig}", b64(r#"{"alg":"RS256","typ":"JWT"}"#));
+    let future = tokens
+        .issue(uid, now + chrono::Duration::minutes(5))
+        .unwrap();
     for bad in [
         tampered,
         expired,
+        future,
         other_key,
         alg_none,
         rs256,
@@ -555,4 +559,89 @@ async fn password_checks_run_off_the_async_workers() {
     for h in logins {
         h.await.unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_wrong_logins_checks_at_most_the_limit_of_passwords() {
+    let app = TestApp::spawn().await;
+    app.create_user("ada").await;
+    let burst = (0..50).map(|_| {
+        let url = app.url("/api/auth/login");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&json!({"username": "ada", "password": "wrong guess"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(burst).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 50, "{statuses:?}");
+    // LOGIN_MAX_FAILURES is 5: the attempt is counted before bcrypt runs.
+    assert_eq!(checked, 5, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn password_change_guesses_are_throttled() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    for _ in 0..5 {
+        let res = app
+            .patch(
+                "/api/auth/password",
+                &json!({"current_password": "guess guess", "new_password": "new password"}),
+            )
+            .await;
+        assert_error(res, 401, "INVALID_CREDENTIALS").await;
+    }
+    let res = app
+        .patch(
+            "/api/auth/password",
+            &json!({"current_password": PASSWORD, "new_password": "new password"}),
+        )
+        .await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_error(res, 429, "RATE_LIMITED").await;
+}
+
+#[tokio::test]
+async fn a_username_of_kilobytes_is_422() {
+    let app = TestApp::spawn().await;
+    let res = app.login_as(&"a".repeat(10_000), PASSWORD).await;
+    let body = assert_error(res, 422, "VALIDATION_ERROR").await;
+    assert_eq!(body["field"], "username");
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_access_tokens_at_once() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let other = client();
+    let res = other
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": "ada", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let me = || other.get(app.url("/api/auth/me")).send();
+    assert_eq!(me().await.unwrap().status(), 200);
+    // Tokens carry whole seconds: the change happens in a later one.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let res = app
+        .patch(
+            "/api/auth/password",
+            &json!({"current_password": PASSWORD, "new_password": "new password"}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_error(me().await.unwrap(), 401, "INVALID_TOKEN").await;
+    // The session that changed it goes on.
+    assert_eq!(app.get("/api/auth/me").await.status(), 200);
+    assert_eq!(app.get("/api/v1/journal/entries").await.status(), 200);
 }

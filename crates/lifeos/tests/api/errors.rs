@@ -162,6 +162,33 @@ async fn request_ids_are_echoed_or_generated() {
 }
 
 #[tokio::test]
+async fn api_answers_are_nosniff_and_not_stored_errors_included() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    for (path, status) in [
+        ("/api/auth/me", 200),
+        ("/api/v1/journal/entries", 200),
+        ("/api/v1/projects/not-a-uuid", 422),
+        ("/api/v1/nope", 404),
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), status, "{path}");
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+        assert!(res.headers().contains_key("x-request-id"), "{path}");
+    }
+    // Logged out too (a 401 is still about an account).
+    let res = crate::helpers::client()
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
 async fn an_unreachable_database_answers_503() {
     let cfg = config(&[("DATABASE_POOL_TIMEOUT_SECONDS", "1")]);
     let url = "postgresql://postgres@localhost:5432/none?host=/nonexistent-lifeos-socket-dir";
@@ -228,8 +255,15 @@ async fn a_panicking_handler_answers_500_without_internals_and_the_server_keeps_
                 }),
             )
             .route("/ok", web::get().to(|| async { "fine" }))
+            // The production order (startup.rs), innermost first.
             .wrap(actix_web::middleware::from_fn(
                 lifeos::http::middleware::catch_panics,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                lifeos::http::middleware::contract_errors,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                lifeos::http::middleware::trace_requests,
             )),
     )
     .await;
@@ -242,6 +276,11 @@ async fn a_panicking_handler_answers_500_without_internals_and_the_server_keeps_
         Err(e) => e.error_response(),
     };
     assert_eq!(res.status(), 500);
+    assert_eq!(res.headers().get("x-request-id").unwrap().len(), 36);
+    assert_eq!(
+        res.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
     let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap();
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(body["code"], "INTERNAL_ERROR");

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 pub const PASSWORD: &str = "correct horse battery";
-pub const SECRET: &str = "test-secret-key-0123456789abcdef0123456789";
+pub const SECRET: &str = "test-key-0123456789abcdef0123456789abcdef";
 
 pub struct TestApp {
     pub address: String,
