@@ -54,6 +54,12 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo test -q -p lifeos --test api operations::domain_crates_do_not_depend
 
+# Known vulnerabilities in Cargo.lock: cargo audit when it is installed
+# (it fetches the advisory database from GitHub), else the advisories kept
+# in .ci/advisories (what CI runs)
+audit:
+    if command -v cargo-audit >/dev/null; then cargo audit; else scripts/check-advisories; fi
+
 # Regenerate crates/db/src/schema.rs from the migrations (needs diesel_cli:
 # cargo install diesel_cli --no-default-features --features postgres)
 schema:

@@ -23,6 +23,10 @@ pub enum AuthError {
         /// Seconds until the window ends.
         retry_after_secs: u64,
     },
+    /// Too many password checks are waiting already (a login flood); the
+    /// client should retry in a moment.
+    #[error("too many password checks are waiting")]
+    Busy,
     /// A resource (API key) was not found or is not the caller's.
     #[error("not found")]
     NotFound,

@@ -31,19 +31,38 @@ pub trait PasswordHasher: Send + Sync {
 /// hashes run at once (one per core by default), the others wait in arrival
 /// order (tokio's semaphore is fair): under a burst of 32 logins the first
 /// answers after one hash time instead of all 32 finishing together, and a
-/// login storm cannot take every core from the rest of the server.
+/// login storm cannot take every core from the rest of the server. At most
+/// [`WAITING_PER_SLOT`] checks per slot wait; more are refused at once
+/// ([`AuthError::Busy`]) rather than queued without end, so a flood of
+/// logins with new usernames (which the throttle cannot stop) costs the
+/// server a bounded queue, not every connection.
 #[derive(Debug, Clone)]
 pub struct BcryptHasher {
     cost: u32,
     slots: std::sync::Arc<tokio::sync::Semaphore>,
+    max_waiting: usize,
     busy: std::sync::Arc<Busy>,
 }
 
-/// How many hashes run now, and the most that ever ran at once.
+/// Checks that may wait per hashing slot (at cost 12, about 4 s of work).
+pub const WAITING_PER_SLOT: usize = 16;
+
+/// How many hashes run now and wait, and the most that ever ran at once.
 #[derive(Debug, Default)]
 struct Busy {
     now: std::sync::atomic::AtomicUsize,
     most: std::sync::atomic::AtomicUsize,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+/// Counts one waiter while it lives (a client that gives up while waiting
+/// leaves the queue).
+struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl BcryptHasher {
@@ -61,6 +80,7 @@ impl BcryptHasher {
         Self {
             cost: cost.clamp(4, 31),
             slots: std::sync::Arc::new(tokio::sync::Semaphore::new(parallel.max(1))),
+            max_waiting: parallel.max(1) * WAITING_PER_SLOT,
             busy: std::sync::Arc::default(),
         }
     }
@@ -77,11 +97,16 @@ impl BcryptHasher {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AuthError> {
         use std::sync::atomic::Ordering::SeqCst;
+        let waiting = Waiting(&self.busy.waiting);
+        if self.busy.waiting.fetch_add(1, SeqCst) >= self.max_waiting {
+            return Err(AuthError::Busy);
+        }
         let _slot = self
             .slots
             .acquire()
             .await
             .map_err(|e| AuthError::Internal(format!("hashing slots closed: {e}")))?;
+        drop(waiting);
         let busy = self.busy.clone();
         let now = busy.now.fetch_add(1, SeqCst) + 1;
         busy.most.fetch_max(now, SeqCst);
@@ -159,6 +184,39 @@ mod tests {
                 .available_permits()
                 == 1
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_flood_beyond_the_waiting_room_is_refused_at_once_and_the_room_empties() {
+        let h = BcryptHasher::with_parallelism(4, 1);
+        let hash = h.hash("correct horse").await.unwrap();
+        let slow = BcryptHasher {
+            cost: 10,
+            ..h.clone()
+        };
+        let slow_hash = slow.hash("x").await.unwrap();
+        let flood: Vec<_> = (0..60)
+            .map(|_| {
+                let (h, hash) = (slow.clone(), slow_hash.clone());
+                tokio::spawn(async move { h.verify("wrong horse", &hash).await })
+            })
+            .collect();
+        let (mut checked, mut refused) = (0, 0);
+        for f in flood {
+            match f.await.unwrap() {
+                Ok(false) => checked += 1,
+                Err(AuthError::Busy) => refused += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(checked + refused, 60);
+        // One runs, sixteen wait; the rest are refused (some may have
+        // found a place freed meanwhile).
+        assert!(refused >= 60 - 2 * (1 + WAITING_PER_SLOT), "{refused}");
+        assert!(checked > WAITING_PER_SLOT, "{checked}");
+        // Every waiter left the room: the next check runs.
+        assert!(h.verify("correct horse", &hash).await.unwrap());
+        assert_eq!(h.busy.waiting.load(std::sync::atomic::Ordering::SeqCst), 0);
     }
 
     #[tokio::test]

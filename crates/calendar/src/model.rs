@@ -1,6 +1,6 @@
 //! Calendar entities and value types.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use lifeos_kernel::{Color, FieldError, UserId};
 use uuid::Uuid;
@@ -45,11 +45,29 @@ pub enum When {
 }
 
 impl When {
-    /// Parses `raw` as a date (`all_day`) or an RFC 3339 instant.
+    /// Parses `raw` as a date (`all_day`) or an RFC 3339 instant, in the
+    /// years 1 to 9999: iCalendar (and so every calendar app) writes four
+    /// digits, and spans and recurrences computed near chrono's limits
+    /// would overflow.
     ///
     /// # Errors
-    /// A [`FieldError`] on `field` naming the expected form.
+    /// A [`FieldError`] on `field` naming the expected form or the range.
     pub fn parse(field: &str, raw: &str, all_day: bool) -> Result<Self, FieldError> {
+        let when = Self::parse_any_year(field, raw, all_day)?;
+        let year = match when {
+            Self::At(t) => t.year(),
+            Self::On(d) => d.year(),
+        };
+        if !(1..=9999).contains(&year) {
+            return Err(FieldError::new(
+                field,
+                format!("{field} must be in the years 1 to 9999"),
+            ));
+        }
+        Ok(when)
+    }
+
+    fn parse_any_year(field: &str, raw: &str, all_day: bool) -> Result<Self, FieldError> {
         if all_day {
             raw.parse::<NaiveDate>().map(Self::On).map_err(|_bad| {
                 FieldError::new(
@@ -350,6 +368,29 @@ mod tests {
             "x"
         );
         assert_eq!(When::from_instant(d.instant(), true), d);
+    }
+
+    #[test]
+    fn whens_are_in_the_years_1_to_9999() {
+        for (raw, all_day) in [
+            ("0001-01-01", true),
+            ("9999-12-31", true),
+            ("0001-01-01T00:00:00Z", false),
+            ("9999-12-31T23:59:59Z", false),
+        ] {
+            assert!(When::parse("start", raw, all_day).is_ok(), "{raw}");
+        }
+        for (raw, all_day) in [
+            ("+262142-12-31", true),
+            ("+10000-01-01", true),
+            ("0000-12-31", true),
+            ("-0001-01-01", true),
+            ("0000-12-31T23:59:59Z", false),
+            ("0001-01-01T00:30:00+01:00", false),
+        ] {
+            let e = When::parse("start", raw, all_day).unwrap_err();
+            assert_eq!(e.field, "start", "{raw}");
+        }
     }
 
     #[test]

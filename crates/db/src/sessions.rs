@@ -325,7 +325,9 @@ impl SessionRepository for PgStore {
                         .select(diesel::dsl::max(wl::set_number))
                         .first(c)
                         .await?;
-                    max.unwrap_or(0) + 1
+                    // Stored numbers are bounded by the domain; saturate
+                    // rather than overflow on anything older.
+                    max.unwrap_or(0).saturating_add(1)
                 }
             };
             diesel::insert_into(wl::table)

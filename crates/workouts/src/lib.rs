@@ -16,10 +16,11 @@ mod values;
 
 pub use model::{
     Category, Exercise, ExerciseChanges, ExerciseDraft, ExerciseFilter, ExerciseId, HistoryItem,
-    ListRefusal, LogChanges, LogDraft, NewExercise, NewLog, NewProgram, NewSession,
-    PersonalRecords, Program, ProgramChanges, ProgramDraft, ProgramExercise, ProgramId,
-    ProgramItem, Record, Refusal, SessionChanges, SessionDraft, SessionFilter, SessionId,
-    WorkoutLog, WorkoutSession, check_set, e1rm, muscle_groups, top_set,
+    ListRefusal, LogChanges, LogDraft, MAX_REPS, MAX_REST_SECONDS, MAX_SET_NUMBER, MAX_WEIGHT_KG,
+    NewExercise, NewLog, NewProgram, NewSession, PersonalRecords, Program, ProgramChanges,
+    ProgramDraft, ProgramExercise, ProgramId, ProgramItem, Record, Refusal, SessionChanges,
+    SessionDraft, SessionFilter, SessionId, WorkoutLog, WorkoutSession, check_set, e1rm,
+    muscle_groups, top_set,
 };
 pub use ports::{ExerciseRepository, HistoryRepository, ProgramRepository, SessionRepository};
 pub use service::{SessionService, UsedBy, WorkoutError, WorkoutService};

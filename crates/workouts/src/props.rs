@@ -46,9 +46,9 @@ proptest! {
     ) {
         match check_set(set_number, reps, weight, rpe) {
             Ok(()) => {
-                prop_assert!(set_number.is_none_or(|n| n >= 1));
-                prop_assert!(reps.is_none_or(|r| r >= 0));
-                prop_assert!(weight.is_none_or(|w| w.is_finite() && w >= 0.0));
+                prop_assert!(set_number.is_none_or(|n| (1..=10_000).contains(&n)));
+                prop_assert!(reps.is_none_or(|r| (0..=100_000).contains(&r)));
+                prop_assert!(weight.is_none_or(|w| (0.0..=10_000.0).contains(&w)));
                 prop_assert!(rpe.is_none_or(|r| (1.0..=10.0).contains(&r)));
             }
             Err(e) => prop_assert!(["set_number", "reps", "weight", "rpe"].contains(&e.field.as_str())),

@@ -287,6 +287,12 @@ impl From<AuthError> for ApiError {
                 field: None,
                 retry_after: Some(retry_after_secs),
             },
+            AuthError::Busy => Self {
+                code: Code::ServiceUnavailable,
+                detail: "Too many sign-ins at once; try again in a moment.".into(),
+                field: None,
+                retry_after: Some(1),
+            },
             AuthError::NotFound => Self::not_found(),
             AuthError::Store(s) => s.into(),
             AuthError::Internal(cause) => Self::internal(cause),

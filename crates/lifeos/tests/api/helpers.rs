@@ -203,6 +203,15 @@ impl Drop for ChildServer {
 /// The real `lifeos serve` as a child process (to `kill -9` it or read its
 /// memory) on `db_url`; answers the process and its base URL once ready.
 pub async fn spawn_binary(db_url: &str, extra: &[(&str, &str)]) -> (ChildServer, String) {
+    spawn_binary_logging(db_url, extra, None).await
+}
+
+/// As [`spawn_binary`], writing the server's output to `log` when given.
+pub async fn spawn_binary_logging(
+    db_url: &str,
+    extra: &[(&str, &str)],
+    log: Option<&std::path::Path>,
+) -> (ChildServer, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -218,6 +227,12 @@ pub async fn spawn_binary(db_url: &str, extra: &[(&str, &str)]) -> (ChildServer,
         .env("RUST_LOG", "warn");
     for (k, v) in extra {
         command.env(k, v);
+    }
+    if let Some(path) = log {
+        let file = std::fs::File::create(path).expect("log file");
+        command
+            .stdout(file.try_clone().expect("log file"))
+            .stderr(file);
     }
     let server = ChildServer(command.spawn().expect("spawn lifeos"));
     let base = format!("http://127.0.0.1:{port}");

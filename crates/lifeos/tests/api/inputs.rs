@@ -332,3 +332,127 @@ async fn conflict_and_duplicate_bodies_name_no_constraint_or_table() {
         }
     }
 }
+
+/// Values at the edges of the types behind them (PostgreSQL's `integer`,
+/// `double precision` sums, chrono's and PostgreSQL's date ranges): each
+/// request is accepted or refused with a 4xx, never a 5xx, and whatever
+/// is accepted reads back as JSON numbers and dates.
+#[tokio::test]
+async fn values_at_the_edges_of_their_types_are_never_a_500() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let ex = id_of(
+        &app,
+        "/api/v1/exercises",
+        json!({"name": "Squat", "category": "strength"}),
+    )
+    .await;
+    let w = id_of(&app, "/api/v1/workouts", json!({"name": "Legs"})).await;
+    let pid = id_of(&app, "/api/v1/projects", json!({"name": "P"})).await;
+    let prog = id_of(&app, "/api/v1/programs", json!({"name": "Prog"})).await;
+    let logs = format!("/api/v1/workouts/{w}/logs");
+    let mut answers = Vec::new();
+    let edge_dates = [
+        "0001-01-01",
+        "9999-12-31",
+        "+262142-12-31",
+        "-0001-01-01",
+        "+10000-01-01",
+    ];
+    let mut posts: Vec<(String, Value)> = vec![
+        (
+            logs.clone(),
+            json!({"exercise_id": ex, "set_number": i32::MAX, "reps": 1, "weight": 1}),
+        ),
+        (
+            logs.clone(),
+            json!({"exercise_id": ex, "reps": 1, "weight": 1}),
+        ),
+        (
+            logs.clone(),
+            json!({"exercise_id": ex, "reps": i32::MAX, "weight": 1.0e308}),
+        ),
+        (
+            logs.clone(),
+            json!({"exercise_id": ex, "reps": i32::MAX, "weight": 1.0e308}),
+        ),
+        (
+            logs.clone(),
+            json!({"exercise_id": ex, "reps": 3, "weight": 5e-324}),
+        ),
+    ];
+    for d in edge_dates {
+        posts.push((
+            "/api/v1/journal/entries".into(),
+            json!({"entry_type": "morning_pages", "entry_date": d, "content": {"body": "x"}}),
+        ));
+        posts.push((
+            format!("/api/v1/projects/{pid}/tasks"),
+            json!({"title": "t", "due_date": d}),
+        ));
+        posts.push((
+            "/api/v1/projects".into(),
+            json!({"name": format!("p {d}"), "due_date": d}),
+        ));
+        posts.push((
+            "/api/v1/calendar/events".into(),
+            json!({"title": "e", "start": d, "all_day": true, "rrule": "FREQ=DAILY"}),
+        ));
+        posts.push((
+            "/api/v1/calendar/events".into(),
+            json!({"title": "e", "start": format!("{d}T23:30:00Z"), "rrule": "FREQ=YEARLY"}),
+        ));
+        posts.push((
+            "/api/v1/workouts".into(),
+            json!({"name": "w", "started_at": format!("{d}T23:30:00Z")}),
+        ));
+    }
+    for (path, body) in &posts {
+        let res = app.post(path, body).await;
+        answers.push((format!("POST {path} {body}"), res.status().as_u16()));
+    }
+    let put = app
+        .client
+        .put(app.url(&format!("/api/v1/programs/{prog}/exercises")))
+        .json(
+            &json!([{"exercise_id": ex, "target_sets": i32::MAX, "target_reps": i32::MAX,
+                        "target_weight": 1.0e308, "rest_seconds": i32::MAX}]),
+        )
+        .send()
+        .await
+        .unwrap();
+    answers.push(("PUT program exercises".into(), put.status().as_u16()));
+    let mut gets = vec![
+        format!("/api/v1/exercises/{ex}/history"),
+        format!("/api/v1/workouts/{w}"),
+        "/api/v1/workouts".into(),
+        "/api/v1/journal/entries".into(),
+        "/api/v1/journal/status".into(),
+        "/api/v1/tasks".into(),
+        "/api/v1/projects".into(),
+        "/api/v1/calendar/events".into(),
+        "/api/v1/dashboard/weekly".into(),
+        "/api/v1/settings/export".into(),
+    ];
+    for d in edge_dates {
+        gets.push(format!("/api/v1/calendar/occurrences?from={d}&to={d}"));
+        gets.push(format!("/api/v1/workouts?date_from={d}&date_to={d}"));
+        gets.push(format!("/api/v1/tasks?due_before={d}"));
+        gets.push(format!("/api/v1/journal/entries?date_from={d}&date_to={d}"));
+        gets.push(format!("/api/v1/dashboard/weekly?week_start={d}"));
+    }
+    for path in &gets {
+        let res = app.get(path).await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        if status == 200 {
+            assert!(
+                serde_json::from_str::<Value>(&text).is_ok() && !text.contains(":null,\"volume"),
+                "GET {path}: {text}"
+            );
+        }
+        answers.push((format!("GET {path}"), status));
+    }
+    let bad: Vec<_> = answers.iter().filter(|(_, s)| *s >= 500).collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}

@@ -18,6 +18,7 @@ mod inputs;
 mod journal;
 mod operations;
 mod projects;
+mod secrets;
 mod settings;
 mod transfer;
 mod workouts;

@@ -1,9 +1,13 @@
 //! Programs: an ordered list of exercises with targets.
 
 use super::ExerciseId;
+use super::{MAX_REPS, MAX_SET_NUMBER, MAX_WEIGHT_KG};
 use chrono::{DateTime, Utc};
 use lifeos_kernel::{FieldError, UserId, char_len};
 use uuid::Uuid;
+
+/// The longest rest between sets (a day).
+pub const MAX_REST_SECONDS: i32 = 86_400;
 
 /// Program id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,23 +59,23 @@ impl ProgramItem {
     /// # Errors
     /// A [`FieldError`] on `[at].<field>`.
     pub fn check(&self, at: usize) -> Result<(), FieldError> {
-        let neg = |name: &str, v: Option<i64>| match v {
-            Some(x) if x < 0 => Err(FieldError::new(
+        let within = |name: &str, v: Option<i32>, max: i32| match v {
+            Some(x) if !(0..=max).contains(&x) => Err(FieldError::new(
                 format!("[{at}].{name}"),
-                format!("{name} must be 0 or more"),
+                format!("{name} must be between 0 and {max}"),
             )),
             _ => Ok(()),
         };
-        neg("target_sets", self.target_sets.map(i64::from))?;
-        neg("target_reps", self.target_reps.map(i64::from))?;
-        neg("rest_seconds", self.rest_seconds.map(i64::from))?;
+        within("target_sets", self.target_sets, MAX_SET_NUMBER)?;
+        within("target_reps", self.target_reps, MAX_REPS)?;
+        within("rest_seconds", self.rest_seconds, MAX_REST_SECONDS)?;
         if self
             .target_weight
-            .is_some_and(|w| !w.is_finite() || w < 0.0)
+            .is_some_and(|w| !(0.0..=MAX_WEIGHT_KG).contains(&w))
         {
             return Err(FieldError::new(
                 format!("[{at}].target_weight"),
-                "target_weight must be 0 or more",
+                format!("target_weight must be between 0 and {MAX_WEIGHT_KG}"),
             ));
         }
         if self.notes.as_deref().is_some_and(|n| char_len(n) > 1000) {
@@ -187,6 +191,50 @@ mod tests {
             ..item()
         };
         assert_eq!(rest.check(0).unwrap_err().field, "[0].rest_seconds");
+    }
+
+    #[test]
+    fn targets_have_upper_bounds() {
+        let top = ProgramItem {
+            target_sets: Some(MAX_SET_NUMBER),
+            target_reps: Some(MAX_REPS),
+            target_weight: Some(MAX_WEIGHT_KG),
+            rest_seconds: Some(MAX_REST_SECONDS),
+            ..item()
+        };
+        assert!(top.check(0).is_ok());
+        for (over, field) in [
+            (
+                ProgramItem {
+                    target_sets: Some(MAX_SET_NUMBER + 1),
+                    ..item()
+                },
+                "[0].target_sets",
+            ),
+            (
+                ProgramItem {
+                    target_reps: Some(MAX_REPS + 1),
+                    ..item()
+                },
+                "[0].target_reps",
+            ),
+            (
+                ProgramItem {
+                    target_weight: Some(MAX_WEIGHT_KG + 1.0),
+                    ..item()
+                },
+                "[0].target_weight",
+            ),
+            (
+                ProgramItem {
+                    rest_seconds: Some(MAX_REST_SECONDS + 1),
+                    ..item()
+                },
+                "[0].rest_seconds",
+            ),
+        ] {
+            assert_eq!(over.check(0).unwrap_err().field, field);
+        }
     }
 
     #[test]

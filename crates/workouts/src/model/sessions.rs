@@ -179,6 +179,14 @@ pub enum Refusal {
     EndsBeforeStart(&'static str),
 }
 
+/// The most sets of one exercise in one session.
+pub const MAX_SET_NUMBER: i32 = 10_000;
+/// The most reps in one set (a skipping rope's count fits).
+pub const MAX_REPS: i32 = 100_000;
+/// The heaviest weight, in kg (ten times any lift on record; keeps
+/// volumes and e1RMs finite).
+pub const MAX_WEIGHT_KG: f64 = 10_000.0;
+
 /// Checks set values.
 ///
 /// # Errors
@@ -189,17 +197,23 @@ pub fn check_set(
     weight: Option<f64>,
     rpe: Option<f64>,
 ) -> Result<(), FieldError> {
-    if set_number.is_some_and(|n| n < 1) {
+    if set_number.is_some_and(|n| !(1..=MAX_SET_NUMBER).contains(&n)) {
         return Err(FieldError::new(
             "set_number",
-            "set_number must be 1 or more",
+            format!("set_number must be between 1 and {MAX_SET_NUMBER}"),
         ));
     }
-    if reps.is_some_and(|r| r < 0) {
-        return Err(FieldError::new("reps", "reps must be 0 or more"));
+    if reps.is_some_and(|r| !(0..=MAX_REPS).contains(&r)) {
+        return Err(FieldError::new(
+            "reps",
+            format!("reps must be between 0 and {MAX_REPS}"),
+        ));
     }
-    if weight.is_some_and(|w| !w.is_finite() || w < 0.0) {
-        return Err(FieldError::new("weight", "weight must be 0 or more (kg)"));
+    if weight.is_some_and(|w| !(0.0..=MAX_WEIGHT_KG).contains(&w)) {
+        return Err(FieldError::new(
+            "weight",
+            format!("weight must be between 0 and {MAX_WEIGHT_KG} (kg)"),
+        ));
     }
     if rpe.is_some_and(|r| !(1.0..=10.0).contains(&r)) {
         return Err(FieldError::new("rpe", "rpe must be between 1 and 10"));

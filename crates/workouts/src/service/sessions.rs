@@ -400,6 +400,30 @@ mod tests {
     }
 
     #[test]
+    fn set_values_have_upper_bounds_that_keep_sums_finite() {
+        use crate::{MAX_REPS, MAX_SET_NUMBER, MAX_WEIGHT_KG};
+        assert!(
+            check_set(
+                Some(MAX_SET_NUMBER),
+                Some(MAX_REPS),
+                Some(MAX_WEIGHT_KG),
+                None
+            )
+            .is_ok()
+        );
+        for (set, reps, weight, field) in [
+            (Some(MAX_SET_NUMBER + 1), None, None, "set_number"),
+            (Some(i32::MAX), None, None, "set_number"),
+            (None, Some(MAX_REPS + 1), None, "reps"),
+            (None, None, Some(MAX_WEIGHT_KG + 0.5), "weight"),
+            (None, None, Some(f64::INFINITY), "weight"),
+            (None, None, Some(f64::NAN), "weight"),
+        ] {
+            assert_eq!(check_set(set, reps, weight, None).unwrap_err().field, field);
+        }
+    }
+
+    #[test]
     fn total_volume_is_reps_times_weight() {
         let log = |reps, weight| WorkoutLog {
             id: Uuid::nil(),
