@@ -46,6 +46,10 @@ struct Report {
     statements: f64,
     cpu_ms: f64,
     rss_mib: f64,
+    /// The statements the server issued, per request (from `pg_stat_statements`).
+    sql: Vec<(f64, String)>,
+    /// pgbench's transactions/s for the endpoint's exact SQL and its least SQL.
+    limits: Option<(f64, f64)>,
 }
 
 async fn measure<F, Fut>(name: &str, concurrency: usize, total: usize, make: F) -> Report
@@ -99,6 +103,8 @@ where
         statements: 0.0,
         cpu_ms: 0.0,
         rss_mib: 0.0,
+        sql: Vec::new(),
+        limits: None,
     }
 }
 
@@ -150,6 +156,26 @@ impl Watch {
         .map_or(0.0, |r| r.n as f64)
     }
 
+    /// The statements since the last reset and how often each ran.
+    async fn statement_texts(&mut self) -> Vec<(i64, String)> {
+        use diesel_async::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Q {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            calls: i64,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            query: String,
+        }
+        diesel::sql_query(
+            "SELECT calls, query FROM pg_stat_statements \
+             WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC, query",
+        )
+        .load::<Q>(&mut self.db)
+        .await
+        .map(|rows| rows.into_iter().map(|q| (q.calls, q.query)).collect())
+        .unwrap_or_default()
+    }
+
     async fn reset(&mut self) {
         use diesel_async::SimpleAsyncConnection;
         self.db
@@ -175,6 +201,12 @@ impl Watch {
         let mut r = measure(name, concurrency, total, make).await;
         r.cpu_ms = (cpu_ms(self.pid) - cpu) / total as f64;
         r.statements = self.statements().await / total as f64;
+        r.sql = self
+            .statement_texts()
+            .await
+            .into_iter()
+            .map(|(calls, q)| (calls as f64 / total as f64, q))
+            .collect();
         r.rss_mib = status_mib(self.pid, "VmRSS:");
         r
     }
@@ -494,6 +526,253 @@ async fn login_storm(base: &str, db: &Db, watch: &mut Watch) -> Report {
 }
 
 /// The bench's database: a URL.
+/// `BENCH_ONLY=sql`: the statements each endpoint with a pgbench limit
+/// issues, per request, on a small account (what `bench/pgbench/*.exact.sql`
+/// replays).
+async fn show_sql(
+    base: &str,
+    db: &Db,
+    cluster: &lifeos_localpg::Cluster,
+    client: &Client,
+    watch: &mut Watch,
+) {
+    seed_history(db, "sqlcheck", 30).await;
+    let c = logged_in(base, "sqlcheck").await;
+    let mut reports = Vec::new();
+    for path in [
+        "/api/v1/journal/entries",
+        "/api/v1/journal/status",
+        "/api/v1/captures",
+        "/api/v1/projects",
+        "/api/v1/tasks",
+    ] {
+        let (c, url) = (c.clone(), format!("{base}{path}"));
+        reports.push(
+            watch
+                .measure(&format!("GET {path}"), 1, 10, move |_| {
+                    let (c, url) = (c.clone(), url.clone());
+                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                })
+                .await,
+        );
+    }
+    let url = format!("{base}/api/v1/journal/entries");
+    let c2 = c.clone();
+    reports.push(
+        watch
+            .measure("POST /journal/entries", 1, 10, move |i| {
+                let (c, url) = (c2.clone(), url.clone());
+                let day = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("date")
+                    + chrono::Days::new(i as u64);
+                async move {
+                    c.post(url)
+                        .json(&serde_json::json!({"entry_type": "morning_pages",
+                            "entry_date": day, "content": {"body": "a bench entry"}}))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 201)
+                }
+            })
+            .await,
+    );
+    let secret = api_key(base, client).await;
+    for with_key in [false, true] {
+        let (c, url, secret) = (
+            Client::new(),
+            format!("{base}/api/v1/captures/external"),
+            secret.clone(),
+        );
+        reports.push(
+            watch
+                .measure(
+                    if with_key {
+                        "POST /captures/external + Idempotency-Key"
+                    } else {
+                        "POST /captures/external"
+                    },
+                    1,
+                    10,
+                    move |i| {
+                        let (c, url, secret) = (c.clone(), url.clone(), secret.clone());
+                        async move {
+                            let mut req = c
+                                .post(url)
+                                .bearer_auth(secret)
+                                .json(&serde_json::json!({"content": format!("capture {i}")}));
+                            if with_key {
+                                req = req.header("idempotency-key", format!("sql-{i}"));
+                            }
+                            req.send().await.is_ok_and(|r| r.status() == 201)
+                        }
+                    },
+                )
+                .await,
+        );
+    }
+    for r in reports {
+        println!("\n{} (errors {}):", r.name, r.errors);
+        for (per, q) in r.sql {
+            println!(
+                "  {per:>5.2} × {}",
+                q.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+    // Every pgbench script runs (on this small account, 2 clients).
+    use sha2::Digest;
+    let uid = user_id(db, "sqlcheck").await;
+    let bench = user_id(db, "bench").await;
+    let keyhash = hex::encode(sha2::Sha256::digest(secret.as_bytes()));
+    sql(db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
+    println!();
+    for (_, exact, least, account) in LIMITS {
+        let uid = if *account == "bench" { &bench } else { &uid };
+        let vars = [("uid", uid.as_str()), ("keyhash", keyhash.as_str())];
+        for script in [exact, least] {
+            println!(
+                "pgbench {script}: {:.0} tps",
+                pgbench(cluster, script, 2, &vars)
+            );
+        }
+    }
+}
+
+/// Endpoints with a pgbench limit: the scenario (at 32 connections), its
+/// exact and least scripts in `bench/pgbench/`, and whose account it reads.
+const LIMITS: &[(&str, &str, &str, &str)] = &[
+    (
+        "GET /journal/entries (5 years)",
+        "journal_entries.exact",
+        "journal_entries.least",
+        "history",
+    ),
+    (
+        "GET /journal/status (5 years)",
+        "journal_status.exact",
+        "journal_status.least",
+        "history",
+    ),
+    (
+        "GET /captures (5 years)",
+        "captures.exact",
+        "captures.least",
+        "history",
+    ),
+    (
+        "GET /projects (5 years)",
+        "projects.exact",
+        "projects.least",
+        "history",
+    ),
+    (
+        "GET /tasks (5 years)",
+        "tasks.exact",
+        "tasks.least",
+        "history",
+    ),
+    (
+        "POST /journal/entries",
+        "journal_insert.exact",
+        "journal_insert.least",
+        "history",
+    ),
+    (
+        "POST /captures/external",
+        "capture_external.exact",
+        "capture_external.least",
+        "bench",
+    ),
+    (
+        "POST /captures/external + Idempotency-Key",
+        "capture_external_idem.exact",
+        "capture_external.least",
+        "bench",
+    ),
+];
+
+/// pgbench's transactions per second for `bench/pgbench/<script>.sql`
+/// (5 s, prepared statements, `conns` clients on two threads).
+fn pgbench(
+    cluster: &lifeos_localpg::Cluster,
+    script: &str,
+    conns: usize,
+    vars: &[(&str, &str)],
+) -> f64 {
+    let bin = lifeos_localpg::Binaries::find()
+        .expect("PostgreSQL binaries")
+        .bin_dir()
+        .join("pgbench");
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../bench/pgbench")
+        .join(format!("{script}.sql"));
+    let mut cmd = std::process::Command::new(bin);
+    cmd.args(["-n", "-M", "prepared", "-T", "5"])
+        .arg(format!("-c{conns}"))
+        .arg(format!("-j{}", conns.min(2)))
+        .arg("-f")
+        .arg(&file);
+    for (k, v) in vars {
+        cmd.arg("-D").arg(format!("{k}={v}"));
+    }
+    let out = cmd.arg(cluster.url("postgres")).output().expect("pgbench");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let tps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse::<f64>().ok());
+    match tps {
+        Some(t) if out.status.success() => t,
+        _ => panic!(
+            "pgbench {script} failed:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}
+
+/// The id of `username`.
+async fn user_id(db: &Db, username: &str) -> String {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        id: uuid::Uuid,
+    }
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
+    diesel::sql_query("SELECT id FROM users WHERE username = $1")
+        .bind::<diesel::sql_types::Text, _>(username)
+        .get_result::<Id>(&mut c)
+        .await
+        .expect("user id")
+        .id
+        .to_string()
+}
+
+/// Runs `statement` on the bench database.
+async fn sql(db: &Db, statement: &str) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut c = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
+    c.batch_execute(statement).await.expect("sql");
+}
+
+/// A new API key of the logged-in `client`'s user.
+async fn api_key(base: &str, client: &Client) -> String {
+    let key: serde_json::Value = client
+        .post(format!("{base}/api/v1/settings/api-keys"))
+        .json(&serde_json::json!({"name": "bench"}))
+        .send()
+        .await
+        .expect("key")
+        .json()
+        .await
+        .expect("key json");
+    key["key"].as_str().expect("secret").to_string()
+}
+
 struct Db {
     url: String,
 }
@@ -648,6 +927,13 @@ async fn main() {
 
     if std::env::var("BENCH_ONLY").as_deref() == Ok("login") {
         login_storm(&base, &db, &mut watch).await;
+        let _ = server.kill();
+        let _ = server.wait();
+        let _ = cluster.stop_immediate();
+        return;
+    }
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("sql") {
+        show_sql(&base, &db, &cluster, &client, &mut watch).await;
         let _ = server.kill();
         let _ = server.wait();
         let _ = cluster.stop_immediate();
@@ -860,16 +1146,7 @@ async fn main() {
 
     // The Siri hot path: each request a new capture, with and without a key.
     {
-        let key: serde_json::Value = client
-            .post(format!("{base}/api/v1/settings/api-keys"))
-            .json(&serde_json::json!({"name": "bench"}))
-            .send()
-            .await
-            .expect("key")
-            .json()
-            .await
-            .expect("key json");
-        let secret = key["key"].as_str().expect("secret").to_string();
+        let secret = api_key(&base, &client).await;
         let plain = Client::new();
         for (what, with_key) in [
             ("POST /captures/external", false),
@@ -901,6 +1178,31 @@ async fn main() {
     }
 
     reports.push(login_storm(&base, &db, &mut watch).await);
+
+    // The limit: pgbench runs each endpoint's exact and least SQL at the
+    // endpoint's concurrency against the same database and account.
+    {
+        use sha2::Digest;
+        let reads = user_id(&db, "history1826").await;
+        let bench = user_id(&db, "bench").await;
+        let keyhash = hex::encode(sha2::Sha256::digest(
+            api_key(&base, &client).await.as_bytes(),
+        ));
+        sql(&db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
+        for r in &mut reports {
+            let Some((_, exact, least, account)) =
+                LIMITS.iter().find(|l| l.0 == r.name && r.concurrency == 32)
+            else {
+                continue;
+            };
+            let uid = if *account == "bench" { &bench } else { &reads };
+            let vars = [("uid", uid.as_str()), ("keyhash", keyhash.as_str())];
+            r.limits = Some((
+                pgbench(&cluster, exact, r.concurrency, &vars),
+                pgbench(&cluster, least, r.concurrency, &vars),
+            ));
+        }
+    }
 
     if std::env::var_os("BENCH_SKIP_BULK").is_none() {
         bulk(&base, &db, watch.pid).await;
@@ -940,6 +1242,25 @@ async fn main() {
         );
     }
     println!("server RSS: idle {idle_rss:.1} MiB, peak over the run {peak_rss:.1} MiB");
+    println!(
+        "\nthe limit: pgbench -M prepared, same concurrency, database and account (bench/pgbench/)\n\
+         {:<44} {:>4} {:>9} {:>10} {:>10} {:>7} {:>7}",
+        "scenario", "conn", "req/s", "exact tps", "least tps", "÷exact", "÷least"
+    );
+    for r in &reports {
+        if let Some((exact, least)) = r.limits {
+            println!(
+                "{:<44} {:>4} {:>9.0} {:>10.0} {:>10.0} {:>7.2} {:>7.2}",
+                r.name,
+                r.concurrency,
+                r.rps,
+                exact,
+                least,
+                r.rps / exact,
+                r.rps / least
+            );
+        }
+    }
     let rows: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
@@ -948,6 +1269,11 @@ async fn main() {
                 "req_per_s": r.rps, "p50_ms": ms(r.p50), "p99_ms": ms(r.p99), "max_ms": ms(r.max),
                 "errors": r.errors, "statements_per_request": r.statements,
                 "server_cpu_ms_per_request": r.cpu_ms, "server_rss_mib": r.rss_mib,
+                "pgbench_exact_tps": r.limits.map(|l| l.0),
+                "pgbench_least_tps": r.limits.map(|l| l.1),
+                "ratio_to_exact": r.limits.map(|l| r.rps / l.0),
+                "ratio_to_least": r.limits.map(|l| r.rps / l.1),
+                "sql_per_request": r.sql.iter().map(|(n, q)| serde_json::json!({"calls": n, "query": q})).collect::<Vec<_>>(),
             })
         })
         .collect();

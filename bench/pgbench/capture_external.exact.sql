@@ -1,0 +1,2 @@
+WITH k AS (SELECT id, user_id, last_used_at FROM api_keys WHERE key_hash = decode(:keyhash, 'hex') AND revoked_at IS NULL), t AS (UPDATE api_keys SET last_used_at = now() FROM k WHERE api_keys.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '60 seconds')) SELECT user_id FROM k;
+INSERT INTO captures (id, user_id, content, source, status, created_at) VALUES (gen_random_uuid(), :uid, 'capture', 'api', 'inbox', now()) RETURNING id, content, source, status, converted_type, converted_id, created_at, processed_at;

@@ -1,0 +1,1 @@
+INSERT INTO captures (id, user_id, content, source, status, created_at) VALUES (gen_random_uuid(), :uid, 'capture', 'api', 'inbox', now()) RETURNING id, content, source, status, converted_type, converted_id, created_at, processed_at;

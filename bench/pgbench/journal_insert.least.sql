@@ -1,0 +1,1 @@
+INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at) SELECT gen_random_uuid(), :uid, 'morning_pages', d, d, '{"body": "a bench entry"}'::jsonb, 3, now(), now() FROM (SELECT date '1000-01-01' + nextval('bench_day')::int AS d) x RETURNING id, entry_type, entry_date, content, word_count, created_at, updated_at;
