@@ -10,6 +10,8 @@ mod convert;
 mod dashboard;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fake;
+pub mod search;
+mod today;
 pub mod transfer;
 
 pub use convert::{
@@ -20,3 +22,4 @@ pub use dashboard::{
     Dashboard, DashboardError, DashboardReader, JournalDay, ProjectProgress, SessionSummary, Week,
     WeeklyDashboard, WeeklyFacts,
 };
+pub use today::{TASKS_LISTED, Today, TodayFacts, TodayReader, TodayView};

@@ -23,6 +23,9 @@ pub enum AuthError {
         /// Seconds until the window ends.
         retry_after_secs: u64,
     },
+    /// The API key is good but not for this: it lacks the scope.
+    #[error("the API key lacks the `{}` scope", .0.as_str())]
+    MissingScope(crate::model::Scope),
     /// Too many password checks are waiting already (a login flood); the
     /// client should retry in a moment.
     #[error("too many password checks are waiting")]

@@ -4,7 +4,7 @@
 use crate::error::AuthError;
 use crate::hashing::PasswordHasher;
 use crate::model::{
-    ApiKey, ApiKeyId, NewApiKey, NewRefreshToken, RotateOutcome, Settings, SettingsPatch,
+    ApiKey, ApiKeyId, NewApiKey, NewRefreshToken, RotateOutcome, Scopes, Settings, SettingsPatch,
     ThrottleKey, User, UserCredentials, Username,
 };
 use crate::ports::{
@@ -322,14 +322,14 @@ impl ApiKeyRepository for InMemoryAuthStore {
         &self,
         hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<UserId>, StoreError> {
+    ) -> Result<Option<(UserId, Scopes)>, StoreError> {
         let mut s = self.state();
         Ok(s.keys
             .iter_mut()
             .find(|(k, _)| k.key_hash == hash && k.key.revoked_at.is_none())
             .map(|(k, u)| {
                 k.key.last_used_at = Some(now);
-                *u
+                (*u, k.key.scopes)
             }))
     }
 }

@@ -17,8 +17,9 @@ mod tokens;
 pub use error::AuthError;
 pub use hashing::{BcryptHasher, PasswordHasher};
 pub use model::{
-    ApiKey, ApiKeyId, CreatedApiKey, NewApiKey, NewRefreshToken, Password, RotateOutcome, Session,
-    Settings, SettingsPatch, ThrottleKey, User, UserCredentials, Username, WeightUnit,
+    ApiKey, ApiKeyId, CreatedApiKey, NewApiKey, NewRefreshToken, Password, RotateOutcome, Scope,
+    Scopes, Session, Settings, SettingsPatch, ThrottleKey, User, UserCredentials, Username,
+    WeightUnit,
 };
 pub use ports::{
     ApiKeyRepository, AuthStore, LoginThrottle, SessionRepository, SettingsRepository,

@@ -236,6 +236,113 @@ pub struct ApiKey {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What it may do.
+    pub scopes: Scopes,
+}
+
+/// One thing an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Post captures (`POST /captures/external`): what every key could do
+    /// before scopes existed, and the default.
+    Capture,
+    /// Read the day (`GET /today`).
+    Today,
+}
+
+impl Scope {
+    /// Every scope, in listing order.
+    pub const ALL: [Self; 2] = [Self::Capture, Self::Today];
+
+    /// The wire name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Capture => "capture",
+            Self::Today => "today",
+        }
+    }
+}
+
+/// The scopes of a key: a non-empty set. Stored space-separated, as
+/// OAuth writes its `scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scopes {
+    capture: bool,
+    today: bool,
+}
+
+impl Default for Scopes {
+    /// `capture` alone.
+    fn default() -> Self {
+        Self {
+            capture: true,
+            today: false,
+        }
+    }
+}
+
+impl Scopes {
+    /// Parses wire names (each once at most, at least one).
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `scopes` (empty) or `scopes[i]` (unknown).
+    pub fn parse(names: &[String]) -> Result<Self, FieldError> {
+        let mut s = Self {
+            capture: false,
+            today: false,
+        };
+        for (i, name) in names.iter().enumerate() {
+            match name.as_str() {
+                "capture" => s.capture = true,
+                "today" => s.today = true,
+                _ => {
+                    return Err(FieldError::new(
+                        format!("scopes[{i}]"),
+                        "scopes are `capture` and `today`",
+                    ));
+                }
+            }
+        }
+        if s.list().is_empty() {
+            return Err(FieldError::new("scopes", "a key needs at least one scope"));
+        }
+        Ok(s)
+    }
+
+    /// Whether `scope` is among them.
+    #[must_use]
+    pub fn allows(self, scope: Scope) -> bool {
+        match scope {
+            Scope::Capture => self.capture,
+            Scope::Today => self.today,
+        }
+    }
+
+    /// The scopes, in [`Scope::ALL`] order.
+    #[must_use]
+    pub fn list(self) -> Vec<Scope> {
+        Scope::ALL.into_iter().filter(|s| self.allows(*s)).collect()
+    }
+
+    /// The stored form: `capture today`.
+    #[must_use]
+    pub fn stored(self) -> String {
+        self.list()
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Reads the stored form.
+    ///
+    /// # Errors
+    /// A [`FieldError`] when it is not a stored scope list.
+    pub fn from_stored(raw: &str) -> Result<Self, FieldError> {
+        let names: Vec<String> = raw.split(' ').map(ToString::to_string).collect();
+        Self::parse(&names)
+    }
 }
 
 /// An API key to store.
@@ -270,6 +377,29 @@ pub struct ThrottleKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_parse_list_and_store_in_one_order() {
+        let names = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let both = Scopes::parse(&names(&["today", "capture", "today"])).unwrap();
+        assert_eq!(both.list(), [Scope::Capture, Scope::Today]);
+        assert_eq!(both.stored(), "capture today");
+        assert_eq!(Scopes::from_stored("capture today").unwrap(), both);
+        let today = Scopes::parse(&names(&["today"])).unwrap();
+        assert!(today.allows(Scope::Today) && !today.allows(Scope::Capture));
+        assert_eq!(today.stored(), "today");
+        let default = Scopes::default();
+        assert!(default.allows(Scope::Capture) && !default.allows(Scope::Today));
+        assert_eq!(Scopes::from_stored("capture").unwrap(), default);
+        assert_eq!(Scopes::parse(&[]).unwrap_err().field, "scopes");
+        assert_eq!(
+            Scopes::parse(&names(&["capture", "admin"]))
+                .unwrap_err()
+                .field,
+            "scopes[1]"
+        );
+        assert!(Scopes::from_stored("").is_err());
+    }
 
     #[test]
     fn a_username_holds_at_most_64_characters() {

@@ -1,7 +1,7 @@
 //! Ports of the auth module, implemented by the storage adapter.
 
 use crate::model::{
-    ApiKey, ApiKeyId, NewApiKey, NewRefreshToken, RotateOutcome, Settings, SettingsPatch,
+    ApiKey, ApiKeyId, NewApiKey, NewRefreshToken, RotateOutcome, Scopes, Settings, SettingsPatch,
     ThrottleKey, User, UserCredentials, Username,
 };
 use async_trait::async_trait;
@@ -184,7 +184,7 @@ pub trait ApiKeyRepository: Send + Sync {
         &self,
         hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<UserId>, StoreError>;
+    ) -> Result<Option<(UserId, Scopes)>, StoreError>;
 }
 
 /// Per-user settings.

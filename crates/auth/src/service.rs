@@ -4,8 +4,8 @@
 use crate::error::AuthError;
 use crate::hashing::PasswordHasher;
 use crate::model::{
-    ApiKey, ApiKeyId, CreatedApiKey, NewApiKey, NewRefreshToken, Password, RotateOutcome, Session,
-    Settings, SettingsPatch, ThrottleKey, User, Username,
+    ApiKey, ApiKeyId, CreatedApiKey, NewApiKey, NewRefreshToken, Password, RotateOutcome, Scope,
+    Scopes, Session, Settings, SettingsPatch, ThrottleKey, User, Username,
 };
 use crate::ports::AuthStore;
 use crate::tokens::{AccessTokens, random_token, sha256};
@@ -375,6 +375,20 @@ impl AuthService {
         user: UserId,
         name: &str,
     ) -> Result<CreatedApiKey, AuthError> {
+        self.create_api_key_with(user, name, Scopes::default())
+            .await
+    }
+
+    /// Creates a key with `scopes`; the secret is returned this once.
+    ///
+    /// # Errors
+    /// Validation errors on `name`; storage errors.
+    pub async fn create_api_key_with(
+        &self,
+        user: UserId,
+        name: &str,
+        scopes: Scopes,
+    ) -> Result<CreatedApiKey, AuthError> {
         let name = trimmed_text("name", name, 100)?;
         let secret = format!("{API_KEY_PREFIX}{}", random_token(32));
         let key = ApiKey {
@@ -384,6 +398,7 @@ impl AuthService {
             created_at: self.clock.now(),
             last_used_at: None,
             revoked_at: None,
+            scopes,
         };
         self.store
             .create_api_key(NewApiKey {
@@ -421,14 +436,19 @@ impl AuthService {
     ///
     /// # Errors
     /// [`AuthError::InvalidApiKey`] for malformed, unknown or revoked keys.
-    pub async fn user_from_api_key(&self, raw: &str) -> Result<UserId, AuthError> {
+    pub async fn user_from_api_key(&self, raw: &str, scope: Scope) -> Result<UserId, AuthError> {
         if !well_formed_api_key(raw) {
             return Err(AuthError::InvalidApiKey);
         }
-        self.store
+        let (user, scopes) = self
+            .store
             .authenticate_api_key(&sha256(raw.as_bytes()), self.clock.now())
             .await?
-            .ok_or(AuthError::InvalidApiKey)
+            .ok_or(AuthError::InvalidApiKey)?;
+        if !scopes.allows(scope) {
+            return Err(AuthError::MissingScope(scope));
+        }
+        Ok(user)
     }
 
     /// The user's settings.
@@ -575,7 +595,12 @@ mod tests {
         assert_eq!(k.key.name, "siri");
         let keys = svc.list_api_keys(u.id).await.unwrap();
         assert_eq!(keys.len(), 1);
-        assert_eq!(svc.user_from_api_key(&k.secret).await.unwrap(), u.id);
+        assert_eq!(
+            svc.user_from_api_key(&k.secret, Scope::Capture)
+                .await
+                .unwrap(),
+            u.id
+        );
         let body = &k.secret[API_KEY_PREFIX.len()..];
         for bad in [
             API_KEY_PREFIX.to_string(),
@@ -585,7 +610,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    svc.user_from_api_key(&bad).await,
+                    svc.user_from_api_key(&bad, Scope::Capture).await,
                     Err(AuthError::InvalidApiKey)
                 ),
                 "{bad}"
@@ -593,7 +618,7 @@ mod tests {
         }
         svc.revoke_api_key(u.id, k.key.id).await.unwrap();
         assert!(matches!(
-            svc.user_from_api_key(&k.secret).await,
+            svc.user_from_api_key(&k.secret, Scope::Capture).await,
             Err(AuthError::InvalidApiKey)
         ));
     }
@@ -808,6 +833,38 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_key_is_good_only_for_its_scopes() {
+        let (svc, _) = service();
+        let (user, _) = svc
+            .create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        let capture = svc.create_api_key(user.id, "siri").await.unwrap();
+        assert_eq!(capture.key.scopes, Scopes::default());
+        assert!(matches!(
+            svc.user_from_api_key(&capture.secret, Scope::Today).await,
+            Err(AuthError::MissingScope(Scope::Today))
+        ));
+        let names = ["today".to_string()];
+        let today = svc
+            .create_api_key_with(user.id, "day", Scopes::parse(&names).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            svc.user_from_api_key(&today.secret, Scope::Today)
+                .await
+                .unwrap(),
+            user.id
+        );
+        assert!(matches!(
+            svc.user_from_api_key(&today.secret, Scope::Capture).await,
+            Err(AuthError::MissingScope(Scope::Capture))
+        ));
+        let listed = svc.list_api_keys(user.id).await.unwrap();
+        assert!(listed.iter().any(|k| k.scopes.list() == [Scope::Today]));
+    }
+
+    #[tokio::test]
     async fn api_keys_authenticate_until_revoked() {
         let (svc, _) = service();
         let (user, _) = svc
@@ -819,20 +876,23 @@ mod tests {
         assert_eq!(created.key.name, "Siri");
         assert!(created.secret.starts_with(&created.key.prefix));
         assert_eq!(
-            svc.user_from_api_key(&created.secret).await.unwrap(),
+            svc.user_from_api_key(&created.secret, Scope::Capture)
+                .await
+                .unwrap(),
             user.id
         );
         assert!(matches!(
-            svc.user_from_api_key("sk_live_unknown").await,
+            svc.user_from_api_key("sk_live_unknown", Scope::Capture)
+                .await,
             Err(AuthError::InvalidApiKey)
         ));
         assert!(matches!(
-            svc.user_from_api_key("Basic abc").await,
+            svc.user_from_api_key("Basic abc", Scope::Capture).await,
             Err(AuthError::InvalidApiKey)
         ));
         svc.revoke_api_key(user.id, created.key.id).await.unwrap();
         assert!(matches!(
-            svc.user_from_api_key(&created.secret).await,
+            svc.user_from_api_key(&created.secret, Scope::Capture).await,
             Err(AuthError::InvalidApiKey)
         ));
     }

@@ -9,7 +9,7 @@ use diesel::sql_types::{Bool, Bytea, Int4, Interval, Text, Timestamptz, Uuid as 
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lifeos_auth::{
     ApiKey, ApiKeyId, ApiKeyRepository, LoginThrottle, NewApiKey, NewRefreshToken, RotateOutcome,
-    SessionRepository, Settings, SettingsPatch, SettingsRepository, ThrottleKey, User,
+    Scopes, SessionRepository, Settings, SettingsPatch, SettingsRepository, ThrottleKey, User,
     UserCredentials, UserRepository, Username, WeightUnit,
 };
 use lifeos_kernel::{StoreError, UserId, WeekStart};
@@ -485,17 +485,24 @@ type ApiKeyTuple = (
     DateTime<Utc>,
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
+    String,
 );
 
-fn api_key_from(t: ApiKeyTuple) -> ApiKey {
-    ApiKey {
+fn scopes_from(raw: &str) -> Result<Scopes, StoreError> {
+    Scopes::from_stored(raw)
+        .map_err(|_bad| StoreError::internal(format!("stored API key scopes {raw:?}")))
+}
+
+fn api_key_from(t: ApiKeyTuple) -> Result<ApiKey, StoreError> {
+    Ok(ApiKey {
         id: ApiKeyId(t.0),
         name: t.1,
         prefix: t.2,
         created_at: t.3,
         last_used_at: t.4,
         revoked_at: t.5,
-    }
+        scopes: scopes_from(&t.6)?,
+    })
 }
 
 #[derive(QueryableByName)]
@@ -503,6 +510,8 @@ fn api_key_from(t: ApiKeyTuple) -> ApiKey {
 struct KeyOwner {
     #[diesel(sql_type = SqlUuid)]
     user_id: Uuid,
+    #[diesel(sql_type = Text)]
+    scopes: String,
 }
 
 #[async_trait]
@@ -517,6 +526,7 @@ impl ApiKeyRepository for PgStore {
                 api_keys::prefix.eq(&key.key.prefix),
                 api_keys::key_hash.eq(&key.key_hash),
                 api_keys::created_at.eq(key.key.created_at),
+                api_keys::scopes.eq(key.key.scopes.stored()),
             ))
             .execute(&mut conn)
             .await
@@ -536,11 +546,14 @@ impl ApiKeyRepository for PgStore {
                 api_keys::created_at,
                 api_keys::last_used_at,
                 api_keys::revoked_at,
+                api_keys::scopes,
             ))
             .load::<ApiKeyTuple>(&mut conn)
             .await
-            .map(|rows| rows.into_iter().map(api_key_from).collect())
-            .map_err(store_error)
+            .map_err(store_error)?
+            .into_iter()
+            .map(api_key_from)
+            .collect()
     }
 
     async fn revoke_api_key(
@@ -578,25 +591,26 @@ impl ApiKeyRepository for PgStore {
         &self,
         hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<UserId>, StoreError> {
+    ) -> Result<Option<(UserId, Scopes)>, StoreError> {
         let mut conn = self.conn().await?;
         // One statement: find the live key and touch last_used_at at most
         // once a minute, so the Siri hot path rarely writes.
         diesel::sql_query(
-            "WITH k AS (SELECT id, user_id, last_used_at FROM api_keys \
+            "WITH k AS (SELECT id, user_id, last_used_at, scopes FROM api_keys \
                         WHERE key_hash = $1 AND revoked_at IS NULL), \
                   t AS (UPDATE api_keys SET last_used_at = $2 FROM k \
                         WHERE api_keys.id = k.id \
                           AND (k.last_used_at IS NULL OR k.last_used_at < $2 - interval '1 minute')) \
-             SELECT user_id FROM k",
+             SELECT user_id, scopes FROM k",
         )
         .bind::<Bytea, _>(hash)
         .bind::<Timestamptz, _>(now)
         .get_result::<KeyOwner>(&mut conn)
         .await
         .optional()
-        .map(|r| r.map(|k| UserId(k.user_id)))
-        .map_err(store_error)
+        .map_err(store_error)?
+        .map(|k| Ok((UserId(k.user_id), scopes_from(&k.scopes)?)))
+        .transpose()
     }
 }
 

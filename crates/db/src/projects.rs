@@ -101,10 +101,10 @@ async fn load_projects(
     rows.into_iter().map(ProjectRow::into_project).collect()
 }
 
-#[derive(Queryable, Selectable)]
+#[derive(Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = tk)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
-struct TaskRow {
+pub(crate) struct TaskRow {
     id: Uuid,
     project_id: Uuid,
     title: String,
@@ -141,7 +141,7 @@ impl TaskRow {
     }
 }
 
-fn tasks(rows: Vec<TaskRow>) -> Result<Vec<Task>, DieselError> {
+pub(crate) fn tasks(rows: Vec<TaskRow>) -> Result<Vec<Task>, DieselError> {
     rows.into_iter().map(TaskRow::into_task).collect()
 }
 

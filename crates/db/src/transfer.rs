@@ -251,6 +251,7 @@ struct ApiKeyRow {
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    scopes: String,
 }
 
 fn wire(t: DateTime<Utc>, all_day: bool) -> String {
@@ -714,6 +715,7 @@ fn api_key_doc(r: ApiKeyRow) -> ApiKeyDoc {
         created_at: r.created_at,
         last_used_at: r.last_used_at,
         revoked_at: r.revoked_at,
+        scopes: r.scopes.split(' ').map(ToString::to_string).collect(),
     }
 }
 

@@ -1092,6 +1092,26 @@ async fn main() {
         );
     }
 
+    // Today and search (issue 13): one week of use against five years of it.
+    for (label, days) in [("1 week", 7), ("5 years", 1826)] {
+        let c = logged_in(&base, &format!("history{days}")).await;
+        for (path, what) in [
+            ("/api/v1/today", "GET /today"),
+            ("/api/v1/search?q=words", "GET /search?q=words (every entry)"),
+            ("/api/v1/search?q=capt", "GET /search?q=capt (prefix)"),
+        ] {
+            let (c, url) = (c.clone(), format!("{base}{path}"));
+            reports.push(
+                watch
+                    .measure(&format!("{what} ({label})"), 32, 2_000, move |_| {
+                        let (c, url) = (c.clone(), url.clone());
+                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                    })
+                    .await,
+            );
+        }
+    }
+
     // The everyday reads at 1, 8 and 32 connections, on the five-year account.
     {
         let c = logged_in(&base, "history1826").await;

@@ -89,7 +89,15 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         calendar.clone(),
         clock.clone(),
     ));
+    let today = Arc::new(lifeos_app::Today::new(
+        repo.clone(),
+        journal.clone(),
+        calendar.clone(),
+        clock.clone(),
+    ));
     Ok(AppState {
+        today,
+        search: Arc::new(lifeos_app::search::Search::new(repo.clone())),
         auth: Arc::new(auth),
         journal,
         projects,

@@ -49,6 +49,10 @@ pub struct AppState {
     pub calendar: Arc<CalendarService>,
     /// The weekly dashboard (application layer).
     pub dashboard: Arc<Dashboard>,
+    /// The day at a glance (application layer).
+    pub today: Arc<lifeos_app::Today>,
+    /// Search across every module (application layer).
+    pub search: Arc<lifeos_app::search::Search>,
     /// Capture conversion (application layer: captures → tasks, journal).
     pub convert: Arc<ConvertCapture>,
     /// Export of the whole account (application layer).

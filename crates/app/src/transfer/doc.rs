@@ -368,4 +368,8 @@ pub struct ApiKeyDoc {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What it may do (`capture`, `today`); absent in exports made before
+    /// keys had scopes.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }

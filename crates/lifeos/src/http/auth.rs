@@ -119,8 +119,8 @@ pub async fn current_user_with_settings(
     Ok((CurrentUser(user), settings))
 }
 
-/// The owner of the Bearer API key (`Authorization: Bearer sk_live_...`).
-/// Cookies are ignored and CSRF does not apply.
+/// The owner of the Bearer API key (`Authorization: Bearer sk_live_...`)
+/// with the `capture` scope. Cookies are ignored and CSRF does not apply.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiKeyUser(pub UserId);
 
@@ -131,23 +131,34 @@ impl FromRequest for ApiKeyUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = state(&req)?;
-            let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-                return Err(ApiError::new(
-                    Code::NotAuthenticated,
-                    "An API key is required.",
-                ));
-            };
-            let raw = value.to_str().unwrap_or_default();
-            let key = match raw.split_once(' ') {
-                Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => key.trim(),
-                _ => return Err(lifeos_auth::AuthError::InvalidApiKey.into()),
-            };
-            let user = state.auth.user_from_api_key(key).await?;
-            tracing::Span::current().record("user.id", tracing::field::display(user));
-            Ok(Self(user))
+            bearer_user(&req, lifeos_auth::Scope::Capture)
+                .await
+                .map(Self)
         })
     }
+}
+
+/// The owner of the request's Bearer API key, which must have `scope`.
+///
+/// # Errors
+/// 401 `NOT_AUTHENTICATED` without the header, `INVALID_API_KEY` for a bad
+/// or revoked key; 403 `INSUFFICIENT_SCOPE` for a key without `scope`.
+pub async fn bearer_user(req: &HttpRequest, scope: lifeos_auth::Scope) -> Result<UserId, ApiError> {
+    let state = state(req)?;
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Err(ApiError::new(
+            Code::NotAuthenticated,
+            "An API key is required.",
+        ));
+    };
+    let raw = value.to_str().unwrap_or_default();
+    let key = match raw.split_once(' ') {
+        Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => key.trim(),
+        _ => return Err(lifeos_auth::AuthError::InvalidApiKey.into()),
+    };
+    let user = state.auth.user_from_api_key(key, scope).await?;
+    tracing::Span::current().record("user.id", tracing::field::display(user));
+    Ok(user)
 }
 
 fn base_cookie<'a>(web: &WebSettings, name: &'a str, value: String, path: &'a str) -> Cookie<'a> {

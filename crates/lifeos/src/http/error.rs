@@ -27,6 +27,9 @@ pub enum Code {
     MethodNotAllowed,
     /// 409: uniqueness rule.
     DuplicateEntry,
+    /// 403: the API key is good but lacks the scope the endpoint needs
+    /// (not in API.md's table: scopes came with `GET /today`).
+    InsufficientScope,
     /// 409: business rule conflict.
     Conflict,
     /// 413: body too large.
@@ -45,12 +48,13 @@ pub enum Code {
 
 impl Code {
     /// Every code, for tests.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::NotAuthenticated,
         Self::InvalidToken,
         Self::InvalidCredentials,
         Self::InvalidApiKey,
         Self::CsrfRejected,
+        Self::InsufficientScope,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::DuplicateEntry,
@@ -72,6 +76,7 @@ impl Code {
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
             Self::InvalidApiKey => "INVALID_API_KEY",
             Self::CsrfRejected => "CSRF_REJECTED",
+            Self::InsufficientScope => "INSUFFICIENT_SCOPE",
             Self::NotFound => "NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::DuplicateEntry => "DUPLICATE_ENTRY",
@@ -93,7 +98,7 @@ impl Code {
             | Self::InvalidToken
             | Self::InvalidCredentials
             | Self::InvalidApiKey => StatusCode::UNAUTHORIZED,
-            Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::CsrfRejected | Self::InsufficientScope => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::DuplicateEntry | Self::Conflict => StatusCode::CONFLICT,
@@ -287,6 +292,13 @@ impl From<AuthError> for ApiError {
                 field: None,
                 retry_after: Some(retry_after_secs),
             },
+            AuthError::MissingScope(scope) => Self::new(
+                Code::InsufficientScope,
+                format!(
+                    "This API key may not do this: it lacks the `{}` scope (add a key with it in Settings).",
+                    scope.as_str()
+                ),
+            ),
             AuthError::Busy => Self {
                 code: Code::ServiceUnavailable,
                 detail: "Too many sign-ins at once; try again in a moment.".into(),

@@ -16,7 +16,9 @@ mod page;
 pub mod prefs;
 pub mod projects;
 mod routes;
+pub mod search;
 pub mod settings;
+pub mod today;
 pub mod transfer;
 pub mod workouts;
 
@@ -37,6 +39,8 @@ pub fn routes() -> RouteTable {
     captures::routes(&mut t);
     calendar::routes(&mut t);
     dashboard::routes(&mut t);
+    today::routes(&mut t);
+    search::routes(&mut t);
     workouts::routes(&mut t);
     workouts::program_routes(&mut t);
     workouts::session_routes(&mut t);

@@ -2,8 +2,8 @@
 
 use crate::http::RouteTable;
 use crate::http::{
-    auth_routes, calendar, captures, dashboard, error, health, journal, projects, settings,
-    transfer, workouts,
+    auth_routes, calendar, captures, dashboard, error, health, journal, projects, search, settings,
+    today, transfer, workouts,
 };
 use actix_web::HttpResponse;
 use actix_web::http::Method;
@@ -151,6 +151,8 @@ impl Modify for ResponseDescriptions {
         calendar::patch_event, calendar::delete_event, calendar::list_occurrences,
         calendar::patch_occurrence, calendar::delete_occurrence,
         dashboard::weekly,
+        today::today,
+        search::search,
     ),
     components(schemas(error::ErrorBody))
 )]

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lifeos_auth::{ApiKey, ApiKeyId, Settings, SettingsPatch, WeightUnit};
+use lifeos_auth::{ApiKey, ApiKeyId, Scopes, Settings, SettingsPatch, WeightUnit};
 use lifeos_kernel::{FieldError, WeekStart};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -88,6 +88,9 @@ pub struct ApiKeyResponse {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Revocation time.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What the key may do: `capture` (post captures) and/or `today`
+    /// (read `GET /today`).
+    pub scopes: Vec<String>,
 }
 
 impl From<ApiKey> for ApiKeyResponse {
@@ -99,6 +102,12 @@ impl From<ApiKey> for ApiKeyResponse {
             created_at: k.created_at,
             last_used_at: k.last_used_at,
             revoked_at: k.revoked_at,
+            scopes: k
+                .scopes
+                .list()
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
         }
     }
 }
@@ -118,6 +127,9 @@ pub struct CreatedApiKeyResponse {
 pub struct CreateApiKeyBody {
     /// Name (1 to 100 characters).
     pub name: String,
+    /// What the key may do (default `["capture"]`): `capture` and/or `today`.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 pub(crate) fn routes(t: &mut RouteTable) {
@@ -183,7 +195,7 @@ pub async fn list_api_keys(
 /// Creates an API key; the response carries the key this once.
 ///
 /// # Errors
-/// 422 for a bad name.
+/// 422 for a bad name or scope list.
 #[utoipa::path(post, path = "/api/v1/settings/api-keys", tag = "settings", security(("cookie" = [])),
     request_body = CreateApiKeyBody,
     responses((status = 201, body = CreatedApiKeyResponse), (status = 401, body = ErrorBody),
@@ -193,7 +205,14 @@ pub async fn create_api_key(
     state: web::Data<AppState>,
     body: ApiJson<CreateApiKeyBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = state.auth.create_api_key(user.id(), &body.0.name).await?;
+    let scopes = match &body.0.scopes {
+        Some(names) => Scopes::parse(names)?,
+        None => Scopes::default(),
+    };
+    let created = state
+        .auth
+        .create_api_key_with(user.id(), &body.0.name, scopes)
+        .await?;
     Ok(HttpResponse::Created().json(CreatedApiKeyResponse {
         listed: created.key.into(),
         key: created.secret,

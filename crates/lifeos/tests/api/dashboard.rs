@@ -39,14 +39,14 @@ impl Instrumentation for Counter {
     }
 }
 
-fn count_statements() {
+pub(crate) fn count_statements() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         set_default_instrumentation(|| Some(Box::new(Counter(None)))).unwrap();
     });
 }
 
-fn statements(app: &TestApp) -> usize {
+pub(crate) fn statements(app: &TestApp) -> usize {
     STATEMENTS
         .lock()
         .unwrap()
@@ -302,7 +302,7 @@ async fn a_week_start_that_is_not_the_first_day_of_a_week_is_422() {
     .await;
 }
 
-async fn fill(app: &TestApp, n: usize) {
+pub(crate) async fn fill(app: &TestApp, n: usize) {
     let mon = this_monday_in_tokyo();
     let ex = created(app, "/api/v1/exercises", json!({"name": "Squat"})).await;
     for i in 0..n {

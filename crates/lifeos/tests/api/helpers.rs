@@ -70,6 +70,28 @@ impl TestApp {
         }
     }
 
+    /// Another server on the same database, with its own client logged
+    /// in as a new user `bob` (for "another user's data" checks).
+    pub async fn other_user_on_same(app: &TestApp) -> OtherUser {
+        let address = second_instance(app.db.url(), &[]).await;
+        let (user, _) = app
+            .state
+            .auth
+            .create_or_reset_user("bob", PASSWORD)
+            .await
+            .expect("create bob");
+        let _ = user;
+        let client = client();
+        let res = client
+            .post(format!("{address}/api/auth/login"))
+            .json(&json!({"username": "bob", "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 200);
+        OtherUser { address, client }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -176,6 +198,22 @@ pub fn cookie_value(header: &str) -> String {
         .and_then(|kv| kv.split_once('='))
         .map(|(_, v)| v.to_string())
         .unwrap_or_default()
+}
+
+/// Another user, signed in on a second server of the same database.
+pub struct OtherUser {
+    pub address: String,
+    pub client: Client,
+}
+
+impl OtherUser {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
+    }
 }
 
 /// A second server on the same database (as two replicas would run).

@@ -95,7 +95,9 @@ async fn api_keys_are_shown_once_listed_newest_first_and_revocable() {
     for k in list {
         assert!(k.get("key").is_none() && k.get("key_hash").is_none(), "{k}");
         let keys: Vec<&String> = k.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 6, "{k}");
+        // The contract's six fields, and `scopes` (issue 13).
+        assert_eq!(keys.len(), 7, "{k}");
+        assert_eq!(k["scopes"], serde_json::json!(["capture"]), "{k}");
     }
     let id = first["id"].as_str().unwrap();
     assert_eq!(
