@@ -475,6 +475,16 @@ async fn login_storm(base: &str, db: &Db, watch: &mut Watch) -> Report {
         .await
         .expect("storm user");
     drop(state12);
+    // 32 people (the attempts of one name from one address are throttled
+    // as they arrive: a 33rd simultaneous login of one user would be 429).
+    sql(
+        db,
+        "INSERT INTO users (id, username, password_hash) \
+           SELECT gen_random_uuid(), 'storm' || i, password_hash \
+           FROM users, generate_series(0, 31) i WHERE username = 'storm'; \
+         INSERT INTO user_settings (user_id) SELECT id FROM users WHERE username LIKE 'storm_%'",
+    )
+    .await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let health = {
         let (stop, url) = (stop.clone(), format!("{base}/health"));
@@ -495,12 +505,12 @@ async fn login_storm(base: &str, db: &Db, watch: &mut Watch) -> Report {
     };
     let url = format!("{base}/api/auth/login");
     let r = watch
-        .measure("POST /api/auth/login (bcrypt 12)", 32, 96, move |_| {
+        .measure("POST /api/auth/login (bcrypt 12)", 32, 96, move |i| {
             let url = url.clone();
             async move {
                 Client::new()
                     .post(url)
-                    .json(&serde_json::json!({"username": "storm", "password": "storm-password"}))
+                    .json(&serde_json::json!({"username": format!("storm{}", i % 32), "password": "storm-password"}))
                     .send()
                     .await
                     .is_ok_and(|r| r.status() == 200)
@@ -525,7 +535,6 @@ async fn login_storm(base: &str, db: &Db, watch: &mut Watch) -> Report {
     r
 }
 
-/// The bench's database: a URL.
 /// `BENCH_ONLY=sql`: the statements each endpoint with a pgbench limit
 /// issues, per request, on a small account (what `bench/pgbench/*.exact.sql`
 /// replays).
@@ -690,6 +699,36 @@ const LIMITS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// The variables of the pgbench scripts.
+struct LimitVars {
+    reads: String,
+    bench: String,
+    keyhash: String,
+}
+
+impl LimitVars {
+    /// Runs the limit of `report`'s scenario, when it has one (at 32
+    /// connections), and records it.
+    fn add(&self, cluster: &lifeos_localpg::Cluster, report: Option<&mut Report>) {
+        let Some(r) = report else { return };
+        let Some((_, exact, least, account)) =
+            LIMITS.iter().find(|l| l.0 == r.name && r.concurrency == 32)
+        else {
+            return;
+        };
+        let uid = if *account == "bench" {
+            &self.bench
+        } else {
+            &self.reads
+        };
+        let vars = [("uid", uid.as_str()), ("keyhash", self.keyhash.as_str())];
+        r.limits = Some((
+            pgbench(cluster, exact, r.concurrency, &vars),
+            pgbench(cluster, least, r.concurrency, &vars),
+        ));
+    }
+}
+
 /// pgbench's transactions per second for `bench/pgbench/<script>.sql`
 /// (5 s, prepared statements, `conns` clients on two threads).
 fn pgbench(
@@ -773,6 +812,7 @@ async fn api_key(base: &str, client: &Client) -> String {
     key["key"].as_str().expect("secret").to_string()
 }
 
+/// The bench's database: a URL.
 struct Db {
     url: String,
 }
@@ -1097,7 +1137,10 @@ async fn main() {
         let c = logged_in(&base, &format!("history{days}")).await;
         for (path, what) in [
             ("/api/v1/today", "GET /today"),
-            ("/api/v1/search?q=words", "GET /search?q=words (every entry)"),
+            (
+                "/api/v1/search?q=words",
+                "GET /search?q=words (every entry)",
+            ),
             ("/api/v1/search?q=capt", "GET /search?q=capt (prefix)"),
         ] {
             let (c, url) = (c.clone(), format!("{base}{path}"));
@@ -1111,6 +1154,20 @@ async fn main() {
             );
         }
     }
+
+    // The limit: right after each everyday scenario at 32 connections,
+    // pgbench runs its exact and least SQL against the same database in the
+    // same state (so the rows the writes add count for both).
+    let secret = api_key(&base, &client).await;
+    let limits = {
+        use sha2::Digest;
+        sql(&db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
+        LimitVars {
+            reads: user_id(&db, "history1826").await,
+            bench: user_id(&db, "bench").await,
+            keyhash: hex::encode(sha2::Sha256::digest(secret.as_bytes())),
+        }
+    };
 
     // The everyday reads at 1, 8 and 32 connections, on the five-year account.
     {
@@ -1133,6 +1190,7 @@ async fn main() {
                         })
                         .await,
                 );
+                limits.add(&cluster, reports.last_mut());
             }
         }
         // Writes: each request a journal entry for a day of its own.
@@ -1161,12 +1219,12 @@ async fn main() {
                     )
                     .await,
             );
+            limits.add(&cluster, reports.last_mut());
         }
     }
 
     // The Siri hot path: each request a new capture, with and without a key.
     {
-        let secret = api_key(&base, &client).await;
         let plain = Client::new();
         for (what, with_key) in [
             ("POST /captures/external", false),
@@ -1194,35 +1252,11 @@ async fn main() {
                     })
                     .await,
             );
+            limits.add(&cluster, reports.last_mut());
         }
     }
 
     reports.push(login_storm(&base, &db, &mut watch).await);
-
-    // The limit: pgbench runs each endpoint's exact and least SQL at the
-    // endpoint's concurrency against the same database and account.
-    {
-        use sha2::Digest;
-        let reads = user_id(&db, "history1826").await;
-        let bench = user_id(&db, "bench").await;
-        let keyhash = hex::encode(sha2::Sha256::digest(
-            api_key(&base, &client).await.as_bytes(),
-        ));
-        sql(&db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
-        for r in &mut reports {
-            let Some((_, exact, least, account)) =
-                LIMITS.iter().find(|l| l.0 == r.name && r.concurrency == 32)
-            else {
-                continue;
-            };
-            let uid = if *account == "bench" { &bench } else { &reads };
-            let vars = [("uid", uid.as_str()), ("keyhash", keyhash.as_str())];
-            r.limits = Some((
-                pgbench(&cluster, exact, r.concurrency, &vars),
-                pgbench(&cluster, least, r.concurrency, &vars),
-            ));
-        }
-    }
 
     if std::env::var_os("BENCH_SKIP_BULK").is_none() {
         bulk(&base, &db, watch.pid).await;
