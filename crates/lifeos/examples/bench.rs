@@ -744,8 +744,11 @@ fn pgbench(
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../bench/pgbench")
         .join(format!("{script}.sql"));
+    // PGBENCH_MODE=extended plans every statement per execution, as the
+    // server's `sql_query` statements are (diesel never caches them).
+    let mode = std::env::var("PGBENCH_MODE").unwrap_or_else(|_| "prepared".into());
     let mut cmd = std::process::Command::new(bin);
-    cmd.args(["-n", "-M", "prepared", "-T", "5"])
+    cmd.args(["-n", "-M", mode.as_str(), "-T", "5"])
         .arg(format!("-c{conns}"))
         .arg(format!("-j{}", conns.min(2)))
         .arg("-f")
