@@ -602,17 +602,7 @@ async fn show_sql(
                     1,
                     10,
                     move |i| {
-                        let (c, url, secret) = (c.clone(), url.clone(), secret.clone());
-                        async move {
-                            let mut req = c
-                                .post(url)
-                                .bearer_auth(secret)
-                                .json(&serde_json::json!({"content": format!("capture {i}")}));
-                            if with_key {
-                                req = req.header("idempotency-key", format!("sql-{i}"));
-                            }
-                            req.send().await.is_ok_and(|r| r.status() == 201)
-                        }
+                        siri_capture(c.clone(), url.clone(), secret.clone(), i, with_key, "sql")
                     },
                 )
                 .await,
@@ -629,18 +619,18 @@ async fn show_sql(
     }
     // Every pgbench script runs (on this small account, 2 clients).
     use sha2::Digest;
-    let uid = user_id(db, "sqlcheck").await;
-    let bench = user_id(db, "bench").await;
-    let keyhash = hex::encode(sha2::Sha256::digest(secret.as_bytes()));
+    let vars = LimitVars {
+        reads: user_id(db, "sqlcheck").await,
+        bench: user_id(db, "bench").await,
+        keyhash: hex::encode(sha2::Sha256::digest(secret.as_bytes())),
+    };
     sql(db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
     println!();
     for (_, exact, least, account) in LIMITS {
-        let uid = if *account == "bench" { &bench } else { &uid };
-        let vars = [("uid", uid.as_str()), ("keyhash", keyhash.as_str())];
         for script in [exact, least] {
             println!(
                 "pgbench {script}: {:.0} tps",
-                pgbench(cluster, script, 2, &vars)
+                vars.run(cluster, script, account, 2)
             );
         }
     }
@@ -716,16 +706,28 @@ impl LimitVars {
         else {
             return;
         };
-        let uid = if *account == "bench" {
+        r.limits = Some((
+            self.run(cluster, exact, account, r.concurrency),
+            self.run(cluster, least, account, r.concurrency),
+        ));
+    }
+
+    /// pgbench's tps for `script` on `account`'s rows (`bench`: the Siri
+    /// key's owner; else the reads account).
+    fn run(
+        &self,
+        cluster: &lifeos_localpg::Cluster,
+        script: &str,
+        account: &str,
+        conns: usize,
+    ) -> f64 {
+        let uid = if account == "bench" {
             &self.bench
         } else {
             &self.reads
         };
         let vars = [("uid", uid.as_str()), ("keyhash", self.keyhash.as_str())];
-        r.limits = Some((
-            pgbench(cluster, exact, r.concurrency, &vars),
-            pgbench(cluster, least, r.concurrency, &vars),
-        ));
+        pgbench(cluster, script, conns, &vars)
     }
 }
 
@@ -799,6 +801,25 @@ async fn sql(db: &Db, statement: &str) {
         .await
         .expect("connect");
     c.batch_execute(statement).await.expect("sql");
+}
+
+/// The Siri capture `i`, with an `Idempotency-Key` of its own when `with_key`.
+async fn siri_capture(
+    c: Client,
+    url: String,
+    secret: String,
+    i: usize,
+    with_key: bool,
+    key_prefix: &'static str,
+) -> bool {
+    let mut req = c
+        .post(url)
+        .bearer_auth(secret)
+        .json(&serde_json::json!({"content": format!("capture {i}")}));
+    if with_key {
+        req = req.header("idempotency-key", format!("{key_prefix}-{i}"));
+    }
+    req.send().await.is_ok_and(|r| r.status() == 201)
 }
 
 /// A new API key of the logged-in `client`'s user.
@@ -1241,17 +1262,7 @@ async fn main() {
             reports.push(
                 watch
                     .measure(what, 32, 10_000, move |i| {
-                        let (c, url, secret) = (c.clone(), url.clone(), secret.clone());
-                        async move {
-                            let mut req = c
-                                .post(url)
-                                .bearer_auth(secret)
-                                .json(&serde_json::json!({"content": format!("capture {i}")}));
-                            if with_key {
-                                req = req.header("idempotency-key", format!("key-{i}"));
-                            }
-                            req.send().await.is_ok_and(|r| r.status() == 201)
-                        }
+                        siri_capture(c.clone(), url.clone(), secret.clone(), i, with_key, "key")
                     })
                     .await,
             );

@@ -74,13 +74,11 @@ impl TestApp {
     /// in as a new user `bob` (for "another user's data" checks).
     pub async fn other_user_on_same(app: &TestApp) -> OtherUser {
         let address = second_instance(app.db.url(), &[]).await;
-        let (user, _) = app
-            .state
+        app.state
             .auth
             .create_or_reset_user("bob", PASSWORD)
             .await
             .expect("create bob");
-        let _ = user;
         let client = client();
         let res = client
             .post(format!("{address}/api/auth/login"))
