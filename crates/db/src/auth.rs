@@ -105,7 +105,7 @@ impl UserRepository for PgStore {
         let hash = password_hash.to_string();
         let row = conn
             .transaction(async |c| {
-                let row: UpsertedUser = diesel::sql_query(
+                let row: UpsertedUser = crate::raw::query(
                     "INSERT INTO users (id, username, password_hash, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $4) \
                      ON CONFLICT ((lower(username))) DO UPDATE \
@@ -437,7 +437,7 @@ impl LoginThrottle for PgStore {
     ) -> Result<(DateTime<Utc>, i32), StoreError> {
         let mut conn = self.conn().await?;
         // One statement: race-free across server processes sharing the database.
-        let row: FailureRow = diesel::sql_query(
+        let row: FailureRow = crate::raw::query(
             "INSERT INTO login_failures AS f (username, client_addr, window_start, failures) \
              VALUES ($1, $2, $3, 1) \
              ON CONFLICT (username, client_addr) DO UPDATE SET \
@@ -595,7 +595,7 @@ impl ApiKeyRepository for PgStore {
         let mut conn = self.conn().await?;
         // One statement: find the live key and touch last_used_at at most
         // once a minute, so the Siri hot path rarely writes.
-        diesel::sql_query(
+        crate::raw::query(
             "WITH k AS (SELECT id, user_id, last_used_at, scopes FROM api_keys \
                         WHERE key_hash = $1 AND revoked_at IS NULL), \
                   t AS (UPDATE api_keys SET last_used_at = $2 FROM k \

@@ -285,7 +285,7 @@ impl EventRepository for PgStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<(Event, Vec<Override>)>, StoreError> {
         let mut conn = self.conn().await?;
-        let rows: Vec<EventRow> = diesel::sql_query(
+        let rows: Vec<EventRow> = crate::raw::query(
             "SELECT id, title, description, location, all_day, starts_at, ends_at, timezone, \
                     rrule, exdates, color, created_at, updated_at \
              FROM events \
@@ -379,7 +379,7 @@ impl EventRepository for PgStore {
         let mut conn = self.conn().await?;
         let t = rid.instant();
         conn.transaction(async |c| {
-            diesel::sql_query(
+            crate::raw::query(
                 "UPDATE events SET exdates = CASE WHEN $3 = ANY(exdates) THEN exdates \
                                                   ELSE array_append(exdates, $3) END, \
                                    updated_at = $4 \

@@ -173,22 +173,23 @@ impl CaptureRepository for PgStore {
             }
             q
         };
-        let total: i64 = base()
-            .count()
-            .get_result(&mut conn)
-            .await
-            .map_err(store_error)?;
-        let rows: Vec<CaptureRow> = base()
+        // Page and total in one statement (see `total_of`).
+        let rows: Vec<(CaptureRow, Option<i64>)> = base()
             .order((cp::created_at.desc(), cp::id.desc()))
             .limit(page.limit())
             .offset(page.offset())
-            .select(CaptureRow::as_select())
+            .select((CaptureRow::as_select(), base().count().single_value()))
             .load(&mut conn)
             .await
             .map_err(store_error)?;
+        let total = crate::total_of(&rows, page.offset(), async || {
+            base().count().get_result(&mut conn).await
+        })
+        .await
+        .map_err(store_error)?;
         let items = rows
             .into_iter()
-            .map(CaptureRow::into_capture)
+            .map(|(row, _)| CaptureRow::into_capture(row))
             .collect::<Result<_, _>>()
             .map_err(store_error)?;
         Ok((items, total))

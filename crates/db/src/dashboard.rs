@@ -71,7 +71,7 @@ struct ProjectRow {
 impl DashboardReader for PgStore {
     async fn weekly_facts(&self, user: UserId, week: &Week) -> Result<WeeklyFacts, StoreError> {
         let mut conn = self.conn().await?;
-        let days: Vec<DayRow> = diesel::sql_query(
+        let days: Vec<DayRow> = crate::raw::query(
             "SELECT entry_date, entry_type FROM journal_entries \
              WHERE user_id = $1 AND entry_date BETWEEN $2 AND $3",
         )
@@ -81,7 +81,7 @@ impl DashboardReader for PgStore {
         .load(&mut conn)
         .await
         .map_err(store_error)?;
-        let sessions: Vec<SessionRow> = diesel::sql_query(
+        let sessions: Vec<SessionRow> = crate::raw::query(
             "SELECT s.id, s.name, s.started_at, s.ended_at, \
                     coalesce(sum(l.reps * l.weight), 0)::float8 AS total_volume \
              FROM workout_sessions s LEFT JOIN workout_logs l ON l.session_id = s.id \
@@ -94,7 +94,7 @@ impl DashboardReader for PgStore {
         .load(&mut conn)
         .await
         .map_err(store_error)?;
-        let counts: CountsRow = diesel::sql_query(
+        let counts: CountsRow = crate::raw::query(
             "SELECT \
                (SELECT count(*) FROM tasks WHERE user_id = $1 \
                   AND completed_at >= $2 AND completed_at < $3) AS tasks_completed, \
@@ -113,7 +113,7 @@ impl DashboardReader for PgStore {
         .get_result(&mut conn)
         .await
         .map_err(store_error)?;
-        let projects: Vec<ProjectRow> = diesel::sql_query(
+        let projects: Vec<ProjectRow> = crate::raw::query(
             "SELECT p.id, p.name, \
                     count(t.id) FILTER (WHERE t.status = 'done') AS done, count(t.id) AS total \
              FROM projects p LEFT JOIN tasks t ON t.project_id = p.id \

@@ -186,19 +186,26 @@ impl EntryRepository for PgStore {
         f: &EntryFilter,
     ) -> Result<(Vec<Entry>, i64), StoreError> {
         let mut conn = self.conn().await?;
-        let total: i64 = filtered(user, f)
-            .count()
-            .get_result(&mut conn)
-            .await
-            .map_err(store_error)?;
-        let rows: Vec<EntryRow> = filtered(user, f)
+        // The page and the total in one statement (the count is an
+        // uncorrelated subquery, run once); a second one only for an empty
+        // page past the first.
+        let rows: Vec<(EntryRow, Option<i64>)> = filtered(user, f)
             .order((je::entry_date.desc(), je::created_at.desc(), je::id.desc()))
             .limit(f.page.limit())
             .offset(f.page.offset())
-            .select(EntryRow::as_select())
+            .select((
+                EntryRow::as_select(),
+                filtered(user, f).count().single_value(),
+            ))
             .load(&mut conn)
             .await
             .map_err(store_error)?;
+        let total = crate::total_of(&rows, f.page.offset(), async || {
+            filtered(user, f).count().get_result(&mut conn).await
+        })
+        .await
+        .map_err(store_error)?;
+        let rows = rows.into_iter().map(|(row, _)| row);
         let items = rows
             .into_iter()
             .map(EntryRow::into_entry)
@@ -223,7 +230,7 @@ impl EntryRepository for PgStore {
         // end recently and the longest one, by index, whatever the history's
         // length. Weekly reviews are few and grouped here under the current
         // week start.
-        let rows: Vec<IslandRow> = diesel::sql_query(
+        let rows: Vec<IslandRow> = crate::raw::query(
             "SELECT entry_type, first_day AS start, last_day AS finish, \
                     (last_day - first_day + 1)::bigint AS len \
              FROM journal_runs WHERE user_id = $1 AND last_day >= $3 \

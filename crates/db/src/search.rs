@@ -102,7 +102,7 @@ impl SearchIndex for PgStore {
     ) -> Result<(Vec<Hit>, i64), StoreError> {
         debug_assert_eq!((MARK_START, MARK_END), ('\u{2}', '\u{3}'));
         let mut conn = self.conn().await?;
-        let rows: Vec<HitRow> = diesel::sql_query(SEARCH)
+        let rows: Vec<HitRow> = crate::raw::query(SEARCH)
             .bind::<SqlUuid, _>(user.0)
             .bind::<Text, _>(&query.words)
             .bind::<Text, _>(query.prefix.as_deref().unwrap_or(""))

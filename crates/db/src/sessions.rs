@@ -510,7 +510,7 @@ impl HistoryRepository for PgStore {
             .collect();
         // Records over all history in one statement; ties go to the first
         // session that reached the value.
-        let rows: Vec<RecordRow> = diesel::sql_query(
+        let rows: Vec<RecordRow> = crate::raw::query(
             "WITH l AS (SELECT l.weight, l.reps, l.session_id, s.started_at \
                         FROM workout_logs l JOIN workout_sessions s ON s.id = l.session_id \
                         WHERE l.exercise_id = $1 AND l.user_id = $2), \

@@ -49,7 +49,7 @@ impl TodayReader for PgStore {
         let mut conn = self.conn().await?;
         // Open tasks due on the day (by project position, then position)
         // and before it (oldest first); `ix_tasks_user_due` finds them.
-        let due: Vec<DueRow> = diesel::sql_query(
+        let due: Vec<DueRow> = crate::raw::query(
             "SELECT * FROM ( \
                SELECT t.id, t.project_id, t.title, t.description, t.status, t.priority, \
                       t.due_date, t.position, t.completed_at, t.created_at, t.updated_at, \
@@ -67,7 +67,7 @@ impl TodayReader for PgStore {
         .load(&mut conn)
         .await
         .map_err(store_error)?;
-        let rest: RestRow = diesel::sql_query(
+        let rest: RestRow = crate::raw::query(
             "SELECT (SELECT count(*) FROM captures WHERE user_id = $1 AND status = 'inbox') AS inbox, \
                     s.id AS session_id, s.name, s.started_at, s.ended_at, \
                     COALESCE(v.volume, 0)::float8 AS total_volume \

@@ -892,7 +892,7 @@ async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<Report
             })
             .collect();
         insert_all!(c, je, &rows, "journal");
-        diesel::sql_query("SELECT journal_runs_rebuild($1)")
+        crate::raw::query("SELECT journal_runs_rebuild($1)")
             .bind::<SqlUuid, _>(me)
             .execute(c)
             .await?;
@@ -1093,7 +1093,7 @@ impl ImportStore for PgStore {
         let mut conn = self.conn().await?;
         let report = conn
             .transaction(async |c| {
-                diesel::sql_query(
+                crate::raw::query(
                     "SELECT pg_advisory_xact_lock(hashtextextended('import:' || $1::text, 0))",
                 )
                 .bind::<SqlUuid, _>(me)

@@ -16,6 +16,7 @@ mod faults;
 mod helpers;
 mod inputs;
 mod journal;
+mod lists;
 mod operations;
 mod projects;
 mod search;
