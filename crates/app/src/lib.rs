@@ -10,6 +10,7 @@ mod convert;
 mod dashboard;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fake;
+pub mod feed;
 pub mod search;
 mod today;
 pub mod transfer;

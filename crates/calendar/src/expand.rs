@@ -295,7 +295,7 @@ pub fn occurrences(event: &Event, overrides: &[Override], window: &Window) -> Ve
 /// Where a changed occurrence lies: its new start (or the original) and its
 /// new end (or the new start plus the series' duration).
 #[must_use]
-pub(crate) fn moved(o: &Override, duration: chrono::Duration) -> (When, When) {
+pub fn moved(o: &Override, duration: chrono::Duration) -> (When, When) {
     let start = o.start.unwrap_or(o.recurrence_id);
     (start, o.end.unwrap_or_else(|| shift(start, duration)))
 }

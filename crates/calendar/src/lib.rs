@@ -13,7 +13,7 @@ mod ports;
 mod rule;
 mod service;
 
-pub use expand::{MAX_INSTANCES, Window, generates, occurrences, series_end};
+pub use expand::{MAX_INSTANCES, Window, generates, moved, occurrences, series_end};
 pub use model::{
     Event, EventDescription, EventDraft, EventId, EventPatch, EventTitle, Location, NewEvent,
     Occurrence, Override, OverrideDraft, Span, When,

@@ -166,6 +166,21 @@ impl Rule {
             })
     }
 
+    /// The value as an iCalendar `RRULE` property writes it for the event:
+    /// `UNTIL` in UTC for a timed event (RFC 5545 requires UTC when
+    /// DTSTART has a zone), as a date for an all-day one.
+    #[must_use]
+    pub fn to_ical(&self, all_day: bool) -> String {
+        self.parts
+            .iter()
+            .map(|(k, v)| match (k.as_str(), all_day) {
+                ("UNTIL", true) => format!("UNTIL={}", v.get(..8).unwrap_or(v)),
+                _ => format!("{k}={v}"),
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
     fn text(&self) -> String {
         self.parts
             .iter()
@@ -232,4 +247,33 @@ fn until_in_utc(raw: &str, span: &Span, tz: Tz) -> Result<String, FieldError> {
         instant
     };
     Ok(instant.format(UTC_FMT).to_string())
+}
+
+#[cfg(test)]
+mod ical_tests {
+    use super::*;
+    use crate::model::When;
+
+    fn span(all_day: bool) -> Span {
+        if all_day {
+            Span::new(When::On(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()), None).unwrap()
+        } else {
+            Span::new(When::At("2026-03-01T09:00:00Z".parse().unwrap()), None).unwrap()
+        }
+    }
+
+    #[test]
+    fn ical_until_is_utc_for_timed_events_and_a_date_for_all_day_ones() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let timed =
+            Rule::parse("freq=weekly;until=20260401;byday=MO,TU", &span(false), tz).unwrap();
+        assert_eq!(
+            timed.to_ical(false),
+            "FREQ=WEEKLY;UNTIL=20260401T215959Z;BYDAY=MO,TU"
+        );
+        let all_day = Rule::parse("FREQ=YEARLY;UNTIL=20300301", &span(true), tz).unwrap();
+        assert_eq!(all_day.to_ical(true), "FREQ=YEARLY;UNTIL=20300301");
+        let count = Rule::parse("FREQ=DAILY;COUNT=3", &span(true), tz).unwrap();
+        assert_eq!(count.to_ical(true), "FREQ=DAILY;COUNT=3");
+    }
 }

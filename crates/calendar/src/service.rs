@@ -383,6 +383,28 @@ impl CalendarService {
         Ok(out)
     }
 
+    /// Every event of the user with its changed occurrences (the calendar
+    /// feed), in the statements of one window query.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn all_events(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<(Event, Vec<Override>)>, CalendarError> {
+        // Events are in the years 1 to 9999 (`When::parse`).
+        let new_year = |y| {
+            NaiveDate::from_ymd_opt(y, 1, 1)
+                .unwrap_or_default()
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+        };
+        Ok(self
+            .repo
+            .events_between(user, new_year(1), new_year(10_000))
+            .await?)
+    }
+
     async fn occurrence_of(
         &self,
         user: UserId,

@@ -9,6 +9,7 @@ mod calendar;
 mod captures;
 mod dashboard;
 mod error;
+mod feeds;
 mod journal;
 mod pool;
 mod projects;

@@ -21,6 +21,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_feeds (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     captures (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -264,6 +274,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(captures -> users (user_id));
 diesel::joinable!(event_overrides -> users (user_id));
 diesel::joinable!(events -> users (user_id));
@@ -284,6 +295,7 @@ diesel::joinable!(workout_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    calendar_feeds,
     captures,
     event_overrides,
     events,

@@ -95,8 +95,14 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
         calendar.clone(),
         clock.clone(),
     ));
+    let feeds = Arc::new(lifeos_app::feed::Feeds::new(
+        repo.clone(),
+        calendar.clone(),
+        clock.clone(),
+    ));
     Ok(AppState {
         today,
+        feeds,
         search: Arc::new(lifeos_app::search::Search::new(repo.clone())),
         auth: Arc::new(auth),
         journal,

@@ -51,6 +51,8 @@ pub struct AppState {
     pub dashboard: Arc<Dashboard>,
     /// The day at a glance (application layer).
     pub today: Arc<lifeos_app::Today>,
+    /// Calendar subscription feeds (application layer).
+    pub feeds: Arc<lifeos_app::feed::Feeds>,
     /// Search across every module (application layer).
     pub search: Arc<lifeos_app::search::Search>,
     /// Capture conversion (application layer: captures → tasks, journal).

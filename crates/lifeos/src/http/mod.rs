@@ -8,6 +8,7 @@ pub mod captures;
 pub mod dashboard;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 pub mod health;
 pub mod journal;
 pub mod middleware;
@@ -38,6 +39,7 @@ pub fn routes() -> RouteTable {
     projects::routes(&mut t);
     captures::routes(&mut t);
     calendar::routes(&mut t);
+    feeds::routes(&mut t);
     dashboard::routes(&mut t);
     today::routes(&mut t);
     search::routes(&mut t);

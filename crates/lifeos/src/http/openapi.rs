@@ -2,8 +2,8 @@
 
 use crate::http::RouteTable;
 use crate::http::{
-    auth_routes, calendar, captures, dashboard, error, health, journal, projects, search, settings,
-    today, transfer, workouts,
+    auth_routes, calendar, captures, dashboard, error, feeds, health, journal, projects, search,
+    settings, today, transfer, workouts,
 };
 use actix_web::HttpResponse;
 use actix_web::http::Method;
@@ -150,6 +150,7 @@ impl Modify for ResponseDescriptions {
         calendar::list_events, calendar::create_event, calendar::get_event,
         calendar::patch_event, calendar::delete_event, calendar::list_occurrences,
         calendar::patch_occurrence, calendar::delete_occurrence,
+        feeds::list_feeds, feeds::create_feed, feeds::delete_feed, feeds::feed,
         dashboard::weekly,
         today::today,
         search::search,

@@ -13,6 +13,7 @@ mod captures;
 mod dashboard;
 mod errors;
 mod faults;
+mod feeds;
 mod helpers;
 mod inputs;
 mod journal;
