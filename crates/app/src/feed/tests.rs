@@ -266,6 +266,7 @@ async fn an_empty_feed_has_no_last_modified() {
     assert_eq!(r.last_modified, None);
     assert!(r.body.starts_with("BEGIN:VCALENDAR\r\n"));
     assert!(r.body.ends_with("END:VCALENDAR\r\n"));
+    assert_eq!(r.body.matches("END:VCALENDAR").count(), 1);
     assert!(!r.body.contains("BEGIN:VEVENT"));
 }
 
@@ -507,4 +508,24 @@ fn a_time_in_a_repeated_hour_that_is_not_the_first_is_written_in_utc() {
         "{early:#?}"
     );
     assert!(early.contains(&"DTEND:20260404T163000Z"), "{early:#?}");
+}
+
+#[test]
+fn a_zone_is_described_at_least_up_to_next_year() {
+    // Rendered "in 2007", an event of 2001 in New York needs the zone up
+    // to 2008: the US rules of 2007 are there, as a rule of two years.
+    let old = event(
+        8,
+        "Old",
+        timed("2001-01-10T10:00:00Z", "2001-01-10T11:00:00Z"),
+        "America/New_York",
+        None,
+    );
+    let body = render("x", &[(old.clone(), vec![])], &[], 2007);
+    assert!(
+        body.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"),
+        "{body}"
+    );
+    let body = render("x", &[(old, vec![])], &[], 2004);
+    assert!(!body.contains("BYMONTH=3;BYDAY=2SU"), "{body}");
 }

@@ -631,3 +631,48 @@ fn a_restored_event_breaking_a_rule_names_the_field() {
     backwards.end = Some(at("2026-11-24T07:00:00Z"));
     assert_eq!(field(&daily, &[backwards]), "overrides[0].end");
 }
+
+#[tokio::test]
+async fn all_events_are_every_event_of_the_user_in_the_years_1_to_9999() {
+    let s = svc();
+    let mut ids = Vec::new();
+    for start in [
+        "0001-01-01T00:00:00Z",
+        "2026-11-24T08:00:00Z",
+        "9999-12-31T22:00:00Z",
+    ] {
+        let e = s.create(U, berlin(), draft(start, None)).await.unwrap();
+        ids.push(e.id);
+    }
+    let series = s
+        .create(
+            U,
+            berlin(),
+            draft("2026-11-23T08:00:00Z", Some("FREQ=DAILY")),
+        )
+        .await
+        .unwrap();
+    s.change_occurrence(
+        U,
+        series.id,
+        "2026-11-24T08:00:00Z",
+        OverrideDraft {
+            title: Some(EventTitle::parse("Late").unwrap()),
+            ..OverrideDraft::default()
+        },
+    )
+    .await
+    .unwrap();
+    ids.push(series.id);
+    s.create(OTHER, berlin(), draft("2026-11-24T08:00:00Z", None))
+        .await
+        .unwrap();
+    let all = s.all_events(U).await.unwrap();
+    let mut got: Vec<EventId> = all.iter().map(|(e, _)| e.id).collect();
+    got.sort_by_key(|id| id.0);
+    ids.sort_by_key(|id| id.0);
+    assert_eq!(got, ids);
+    let (_, overrides) = all.iter().find(|(e, _)| e.id == series.id).unwrap();
+    assert_eq!(overrides.len(), 1);
+    assert_eq!(overrides[0].title.as_deref(), Some("Late"));
+}
