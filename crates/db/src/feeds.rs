@@ -1,6 +1,6 @@
 //! Calendar feeds: the tokens' hashes, and the open tasks a feed shows.
 
-use crate::schema::{calendar_feeds as cf, projects as pr, tasks as tk, users};
+use crate::schema::{calendar_feeds as cf, projects as pr, tasks as tk};
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,12 +19,7 @@ impl FeedStore for PgStore {
         conn.transaction(async |c| {
             // The user's row lock orders concurrent creations, so the count
             // below (a new snapshot) sees every feed committed before.
-            users::table
-                .find(f.user.0)
-                .select(users::id)
-                .for_update()
-                .first::<Uuid>(c)
-                .await?;
+            crate::projects::lock_user(c, f.user).await?;
             let n = crate::raw::query(
                 "INSERT INTO calendar_feeds (id, user_id, name, token_hash, created_at) \
                  SELECT $1, $2, $3, $4, $5 \

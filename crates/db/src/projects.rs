@@ -187,7 +187,7 @@ impl From<NoteRow> for Note {
 }
 
 /// Locks the user's project list.
-async fn lock_user(c: &mut AsyncPgConnection, user: UserId) -> Result<(), DieselError> {
+pub(crate) async fn lock_user(c: &mut AsyncPgConnection, user: UserId) -> Result<(), DieselError> {
     users::table
         .find(user.0)
         .select(users::id)
