@@ -31,6 +31,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     captures (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -41,6 +44,7 @@ diesel::table! {
         converted_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         processed_at -> Nullable<Timestamptz>,
+        search -> Nullable<Tsvector>,
     }
 }
 
@@ -59,6 +63,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     events (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -75,6 +82,7 @@ diesel::table! {
         series_end -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
     }
 }
 
@@ -168,6 +176,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     project_notes (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -176,6 +187,7 @@ diesel::table! {
         body -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
     }
 }
 
@@ -208,6 +220,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     tasks (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -221,6 +236,7 @@ diesel::table! {
         completed_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
     }
 }
 

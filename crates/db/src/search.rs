@@ -1,12 +1,12 @@
 //! The search port: one statement over the journal, tasks, notes, captures
-//! and events, matched with the indexes of migration 000013 (and the
-//! journal's `search` column), ranked with `ts_rank`, the page's snippets
-//! made with `ts_headline` (only for the rows of the page), and the total.
-//! The text a snippet is cut from is read for the page's rows only (by
-//! primary key): building it for every match (the journal's from its JSON)
-//! made a search where every entry of five years matches 3× slower than
-//! one over a week.
-
+//! and events, matched against each table's stored `search` tsvector (GIN
+//! indexed; migrations 000002 and 000015), ranked with `ts_rank`, and the
+//! total. A match costs its index entry, its heap row and its rank; the
+//! title and the text a snippet is cut from (`ts_headline`) are read for
+//! the page's rows only, by primary key: building them for every match
+//! (the journal's title with `initcap`, its text from the JSON) made a
+//! search where every entry of five years matches several times slower
+//! than one over a month.
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -46,53 +46,51 @@ WITH q AS (
            ELSE websearch_to_tsquery('english', $2) && to_tsquery('english', $3 || ':*')
          END AS tsq),
 hits AS (
-  SELECT 'journal' AS kind, e.id,
-         initcap(replace(e.entry_type, '_', ' ')) || ', ' || e.entry_date::text AS title,
-         e.entry_date AS day, ts_rank(e.search, q.tsq) AS rank
+  SELECT 'journal' AS kind, e.id, e.entry_date AS day, ts_rank(e.search, q.tsq) AS rank
     FROM journal_entries e, q
    WHERE $4 AND e.user_id = $1 AND e.search @@ q.tsq
   UNION ALL
-  SELECT 'task', t.id, t.title,
-         coalesce(t.due_date, t.created_at::date),
-         ts_rank(to_tsvector('english', t.title || ' ' || coalesce(t.description, '')), q.tsq)
+  SELECT 'task', t.id, coalesce(t.due_date, t.created_at::date), ts_rank(t.search, q.tsq)
     FROM tasks t, q
-   WHERE $5 AND t.user_id = $1
-     AND to_tsvector('english', t.title || ' ' || coalesce(t.description, '')) @@ q.tsq
+   WHERE $5 AND t.user_id = $1 AND t.search @@ q.tsq
   UNION ALL
-  SELECT 'note', n.id, n.title, n.updated_at::date,
-         ts_rank(to_tsvector('english', n.title || ' ' || n.body), q.tsq)
+  SELECT 'note', n.id, n.updated_at::date, ts_rank(n.search, q.tsq)
     FROM project_notes n, q
-   WHERE $6 AND n.user_id = $1 AND to_tsvector('english', n.title || ' ' || n.body) @@ q.tsq
+   WHERE $6 AND n.user_id = $1 AND n.search @@ q.tsq
   UNION ALL
-  SELECT 'capture', c.id, left(c.content, 80), c.created_at::date,
-         ts_rank(to_tsvector('english', c.content), q.tsq)
+  SELECT 'capture', c.id, c.created_at::date, ts_rank(c.search, q.tsq)
     FROM captures c, q
-   WHERE $7 AND c.user_id = $1 AND to_tsvector('english', c.content) @@ q.tsq
+   WHERE $7 AND c.user_id = $1 AND c.search @@ q.tsq
   UNION ALL
-  SELECT 'event', v.id, v.title, v.starts_at::date,
-         ts_rank(to_tsvector('english', v.title || ' ' || coalesce(v.description, '') || ' ' || coalesce(v.location, '')), q.tsq)
+  SELECT 'event', v.id, v.starts_at::date, ts_rank(v.search, q.tsq)
     FROM events v, q
-   WHERE $8 AND v.user_id = $1
-     AND to_tsvector('english', v.title || ' ' || coalesce(v.description, '') || ' ' || coalesce(v.location, '')) @@ q.tsq
+   WHERE $8 AND v.user_id = $1 AND v.search @@ q.tsq
 ),
 page AS (
-  SELECT * FROM hits ORDER BY rank DESC, day DESC, id LIMIT $9 OFFSET $10)
+  SELECT * FROM hits ORDER BY rank DESC, day DESC, id LIMIT $9 OFFSET $10),
+texts AS (
+  SELECT p.*, d.title, d.body
+    FROM page p
+    JOIN LATERAL (
+      SELECT initcap(replace(e.entry_type, '_', ' ')) || ', ' || e.entry_date::text AS title,
+             (SELECT string_agg(s #>> '{}', ' … ')
+                FROM jsonb_path_query(e.content, 'strict $.** ? (@.type() == \"string\")') AS s) AS body
+        FROM journal_entries e WHERE p.kind = 'journal' AND e.id = p.id
+      UNION ALL
+      SELECT t.title, t.title || ' ' || coalesce(t.description, '') FROM tasks t WHERE p.kind = 'task' AND t.id = p.id
+      UNION ALL
+      SELECT n.title, n.title || ' ' || n.body FROM project_notes n WHERE p.kind = 'note' AND n.id = p.id
+      UNION ALL
+      SELECT left(c.content, 80), c.content FROM captures c WHERE p.kind = 'capture' AND c.id = p.id
+      UNION ALL
+      SELECT v.title, v.title || ' ' || coalesce(v.description, '') || ' ' || coalesce(v.location, '')
+        FROM events v WHERE p.kind = 'event' AND v.id = p.id) d ON true)
 SELECT p.kind, p.id, p.title,
-       ts_headline('english', coalesce(CASE p.kind
-           WHEN 'journal' THEN (SELECT string_agg(s #>> '{}', ' … ')
-                                  FROM journal_entries e,
-                                       jsonb_path_query(e.content, 'strict $.** ? (@.type() == \"string\")') AS s
-                                 WHERE e.id = p.id)
-           WHEN 'task' THEN (SELECT t.title || ' ' || coalesce(t.description, '') FROM tasks t WHERE t.id = p.id)
-           WHEN 'note' THEN (SELECT n.title || ' ' || n.body FROM project_notes n WHERE n.id = p.id)
-           WHEN 'capture' THEN (SELECT c.content FROM captures c WHERE c.id = p.id)
-           WHEN 'event' THEN (SELECT v.title || ' ' || coalesce(v.description, '') || ' ' || coalesce(v.location, '')
-                                FROM events v WHERE v.id = p.id)
-         END, ''), q.tsq,
+       ts_headline('english', coalesce(p.body, ''), q.tsq,
                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet,
        p.day, p.rank, t.n AS total
   FROM (SELECT count(*) AS n FROM hits) t
-  LEFT JOIN (page p CROSS JOIN q) ON true
+  LEFT JOIN (texts p CROSS JOIN q) ON true
  ORDER BY p.rank DESC, p.day DESC, p.id";
 
 fn kind(raw: &str) -> Result<Kind, StoreError> {

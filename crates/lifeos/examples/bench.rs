@@ -292,14 +292,15 @@ async fn seed_calendar(db: &Db, username: &str, days_ago: i32) {
     .expect("seed calendar");
 }
 
-/// A week of use, or five years of it: daily journal entries, three
-/// sessions a week of 20 sets, 30 projects of 40 tasks, 2,000 captures.
+/// A month of use, or five years of it: daily journal entries, three
+/// sessions a week of 20 sets, 30 projects of 40 tasks, captures at 2,000 a
+/// year up to 2,000 (164 in a month).
 async fn seed_history(db: &Db, username: &str, days: i32) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
     let mut c = AsyncPgConnection::establish(db.url())
         .await
         .expect("connect");
-    let captures = if days > 7 { 2000 } else { 20 };
+    let captures = 2000 * days.min(365) / 365;
     c.batch_execute(&format!(
         "INSERT INTO users (id, username, password_hash) \
            SELECT gen_random_uuid(), '{username}', password_hash FROM users WHERE username = 'bench'; \
@@ -338,6 +339,12 @@ async fn seed_history(db: &Db, username: &str, days: i32) {
     .await
     .expect("seed history");
 }
+
+/// The days of the two everyday accounts (issues 12 and 13 compare one
+/// month of use with five years of it) and the five-year account's name.
+const HISTORY_MONTH: i32 = 30;
+const HISTORY_YEARS: i32 = 1826;
+const HISTORY_ACCOUNT: &str = "history1826";
 
 /// The export/import account: 100,000 journal entries (two kinds a day over
 /// 50,000 days) and 50,000 logged sets (2,500 sessions of 20), written by
@@ -989,13 +996,6 @@ async fn main() {
         .expect("login");
     assert_eq!(res.status(), 200);
 
-    if std::env::var("BENCH_ONLY").as_deref() == Ok("login") {
-        login_storm(&base, &db, &mut watch).await;
-        let _ = server.kill();
-        let _ = server.wait();
-        let _ = cluster.stop_immediate();
-        return;
-    }
     if std::env::var("BENCH_ONLY").as_deref() == Ok("sql") {
         show_sql(&base, &db, &cluster, &client, &mut watch).await;
         let _ = server.kill();
@@ -1003,123 +1003,126 @@ async fn main() {
         let _ = cluster.stop_immediate();
         return;
     }
-    if std::env::var("BENCH_ONLY").as_deref() == Ok("transfer") {
-        bulk(&base, &db, watch.pid).await;
-        let _ = server.kill();
-        let _ = server.wait();
-        let _ = cluster.stop_immediate();
-        return;
-    }
+    // BENCH_ONLY=<section> runs one section (basic, journal, projects,
+    // calendar, dashboard, search, everyday, login, transfer) and prints its
+    // table; BENCH_ONLY=sql shows the statements behind the pgbench scripts.
+    let only = std::env::var("BENCH_ONLY").ok();
+    let wants = |section: &str| only.as_deref().is_none_or(|o| o == section);
     let mut reports = Vec::new();
-    {
-        let (c, b) = (client.clone(), base.clone());
-        reports.push(
-            watch
-                .measure("GET /health", 32, 20_000, move |_| {
-                    let (c, b) = (c.clone(), b.clone());
-                    async move {
-                        c.get(format!("{b}/health"))
-                            .send()
-                            .await
-                            .is_ok_and(|r| r.status() == 200)
-                    }
-                })
-                .await,
-        );
-    }
-    {
-        let (c, b) = (client.clone(), base.clone());
-        reports.push(
-            watch
-                .measure("GET /api/auth/me", 32, 20_000, move |_| {
-                    let (c, b) = (c.clone(), b.clone());
-                    async move {
-                        c.get(format!("{b}/api/auth/me"))
-                            .send()
-                            .await
-                            .is_ok_and(|r| r.status() == 200)
-                    }
-                })
-                .await,
-        );
-    }
-    {
-        let (c, b) = (client.clone(), base.clone());
-        reports.push(
-            watch
-                .measure("GET /api/v1/settings", 32, 20_000, move |_| {
-                    let (c, b) = (c.clone(), b.clone());
-                    async move {
-                        c.get(format!("{b}/api/v1/settings"))
-                            .send()
-                            .await
-                            .is_ok_and(|r| r.status() == 200)
-                    }
-                })
-                .await,
-        );
+    if wants("basic") {
+        {
+            let (c, b) = (client.clone(), base.clone());
+            reports.push(
+                watch
+                    .measure("GET /health", 32, 20_000, move |_| {
+                        let (c, b) = (c.clone(), b.clone());
+                        async move {
+                            c.get(format!("{b}/health"))
+                                .send()
+                                .await
+                                .is_ok_and(|r| r.status() == 200)
+                        }
+                    })
+                    .await,
+            );
+        }
+        {
+            let (c, b) = (client.clone(), base.clone());
+            reports.push(
+                watch
+                    .measure("GET /api/auth/me", 32, 20_000, move |_| {
+                        let (c, b) = (c.clone(), b.clone());
+                        async move {
+                            c.get(format!("{b}/api/auth/me"))
+                                .send()
+                                .await
+                                .is_ok_and(|r| r.status() == 200)
+                        }
+                    })
+                    .await,
+            );
+        }
+        {
+            let (c, b) = (client.clone(), base.clone());
+            reports.push(
+                watch
+                    .measure("GET /api/v1/settings", 32, 20_000, move |_| {
+                        let (c, b) = (c.clone(), b.clone());
+                        async move {
+                            c.get(format!("{b}/api/v1/settings"))
+                                .send()
+                                .await
+                                .is_ok_and(|r| r.status() == 200)
+                        }
+                    })
+                    .await,
+            );
+        }
     }
 
     // Journal: 10 years of daily entries (two kinds: ~7,300 rows) against one month.
-    for (label, days) in [("1 month", 30), ("10 years", 3650)] {
-        let name = format!("journal{days}");
-        seed_journal(&db, &name, days).await;
-        let c = logged_in(&base, &name).await;
-        for (path, what) in [
-            ("/api/v1/journal/status", "GET /journal/status"),
-            (
-                "/api/v1/journal/entries?q=running",
-                "GET /journal/entries?q=running",
-            ),
-        ] {
-            let (c, url) = (c.clone(), format!("{base}{path}"));
-            reports.push(
-                watch
-                    .measure(&format!("{what} ({label})"), 32, 5_000, move |_| {
-                        let (c, url) = (c.clone(), url.clone());
-                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                    })
-                    .await,
-            );
+    if wants("journal") {
+        for (label, days) in [("1 month", 30), ("10 years", 3650)] {
+            let name = format!("journal{days}");
+            seed_journal(&db, &name, days).await;
+            let c = logged_in(&base, &name).await;
+            for (path, what) in [
+                ("/api/v1/journal/status", "GET /journal/status"),
+                (
+                    "/api/v1/journal/entries?q=running",
+                    "GET /journal/entries?q=running",
+                ),
+            ] {
+                let (c, url) = (c.clone(), format!("{base}{path}"));
+                reports.push(
+                    watch
+                        .measure(&format!("{what} ({label})"), 32, 5_000, move |_| {
+                            let (c, url) = (c.clone(), url.clone());
+                            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                        })
+                        .await,
+                );
+            }
         }
     }
-
     // Projects: 200 projects x 50 tasks.
-    {
-        seed_projects(&db, "projects").await;
-        let c = logged_in(&base, "projects").await;
-        for (path, what) in [
-            ("/api/v1/projects", "GET /projects (200 x 50)"),
-            (
-                "/api/v1/projects?per_page=100",
-                "GET /projects?per_page=100",
-            ),
-        ] {
-            let (c, url) = (c.clone(), format!("{base}{path}"));
-            reports.push(
-                watch
-                    .measure(what, 32, 5_000, move |_| {
-                        let (c, url) = (c.clone(), url.clone());
-                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                    })
-                    .await,
-            );
+    if wants("projects") {
+        {
+            seed_projects(&db, "projects").await;
+            let c = logged_in(&base, "projects").await;
+            for (path, what) in [
+                ("/api/v1/projects", "GET /projects (200 x 50)"),
+                (
+                    "/api/v1/projects?per_page=100",
+                    "GET /projects?per_page=100",
+                ),
+            ] {
+                let (c, url) = (c.clone(), format!("{base}{path}"));
+                reports.push(
+                    watch
+                        .measure(what, 32, 5_000, move |_| {
+                            let (c, url) = (c.clone(), url.clone());
+                            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                        })
+                        .await,
+                );
+            }
         }
     }
-
     // Calendar: 300 events (200 recurring) started 10 years ago against 1 month ago.
-    for (label, days) in [("1 month", 30), ("10 years", 3650)] {
-        let name = format!("calendar{days}");
-        seed_calendar(&db, &name, days).await;
-        let c = logged_in(&base, &name).await;
-        let today = chrono::Utc::now().date_naive();
-        for (window, to) in [("7 days", 6), ("366 days", 365)] {
-            let url = format!(
-                "{base}/api/v1/calendar/occurrences?from={today}&to={}",
-                today + chrono::Days::new(to)
-            );
-            let c = c.clone();
-            reports.push(
+    if wants("calendar") {
+        for (label, days) in [("1 month", 30), ("10 years", 3650)] {
+            let name = format!("calendar{days}");
+            seed_calendar(&db, &name, days).await;
+            let c = logged_in(&base, &name).await;
+            let today = chrono::Utc::now().date_naive();
+            for (window, to) in [("7 days", 6), ("366 days", 365)] {
+                let url = format!(
+                    "{base}/api/v1/calendar/occurrences?from={today}&to={}",
+                    today + chrono::Days::new(to)
+                );
+                let c = c.clone();
+                reports.push(
                 watch
                     .measure(
                         &format!("GET /occurrences {window} ({label})"),
@@ -1132,147 +1135,164 @@ async fn main() {
                     )
                     .await,
             );
+            }
         }
     }
-
-    // The weekly dashboard: one week of use against five years of it.
-    for (label, days) in [("1 week", 7), ("5 years", 1826)] {
-        let name = format!("history{days}");
-        seed_history(&db, &name, days).await;
-        let c = logged_in(&base, &name).await;
-        let url = format!("{base}/api/v1/dashboard/weekly");
-        reports.push(
-            watch
-                .measure(
-                    &format!("GET /dashboard/weekly ({label})"),
-                    32,
-                    3_000,
-                    move |_| {
-                        let (c, url) = (c.clone(), url.clone());
-                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                    },
-                )
-                .await,
-        );
+    // Two accounts of everyday use: one month and five years of it.
+    if wants("dashboard") || wants("search") || wants("everyday") {
+        for days in [HISTORY_MONTH, HISTORY_YEARS] {
+            seed_history(&db, &format!("history{days}"), days).await;
+        }
     }
-
-    // Today and search (issue 13): one week of use against five years of it.
-    for (label, days) in [("1 week", 7), ("5 years", 1826)] {
-        let c = logged_in(&base, &format!("history{days}")).await;
-        for (path, what) in [
-            ("/api/v1/today", "GET /today"),
-            (
-                "/api/v1/search?q=words",
-                "GET /search?q=words (every entry)",
-            ),
-            ("/api/v1/search?q=capt", "GET /search?q=capt (prefix)"),
-        ] {
-            let (c, url) = (c.clone(), format!("{base}{path}"));
+    // The weekly dashboard: one month of use against five years of it.
+    if wants("dashboard") {
+        for (label, days) in [("1 month", HISTORY_MONTH), ("5 years", HISTORY_YEARS)] {
+            let name = format!("history{days}");
+            let c = logged_in(&base, &name).await;
+            let url = format!("{base}/api/v1/dashboard/weekly");
             reports.push(
                 watch
-                    .measure(&format!("{what} ({label})"), 32, 2_000, move |_| {
-                        let (c, url) = (c.clone(), url.clone());
-                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                    })
+                    .measure(
+                        &format!("GET /dashboard/weekly ({label})"),
+                        32,
+                        3_000,
+                        move |_| {
+                            let (c, url) = (c.clone(), url.clone());
+                            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                        },
+                    )
                     .await,
             );
         }
     }
-
-    // The limit: right after each everyday scenario at 32 connections,
-    // pgbench runs its exact and least SQL against the same database in the
-    // same state (so the rows the writes add count for both).
-    let secret = api_key(&base, &client).await;
-    let limits = {
-        use sha2::Digest;
-        sql(&db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
-        LimitVars {
-            reads: user_id(&db, "history1826").await,
-            bench: user_id(&db, "bench").await,
-            keyhash: hex::encode(sha2::Sha256::digest(secret.as_bytes())),
-        }
-    };
-
-    // The everyday reads at 1, 8 and 32 connections, on the five-year account.
-    {
-        let c = logged_in(&base, "history1826").await;
-        for (path, what) in [
-            ("/api/v1/journal/entries", "GET /journal/entries"),
-            ("/api/v1/journal/status", "GET /journal/status"),
-            ("/api/v1/captures", "GET /captures"),
-            ("/api/v1/projects", "GET /projects"),
-            ("/api/v1/tasks", "GET /tasks"),
-            ("/api/auth/me", "GET /api/auth/me"),
-        ] {
-            for conns in [1, 8, 32] {
+    // Today and search (issue 13): one month of use against five years of it.
+    if wants("search") {
+        for (label, days) in [("1 month", HISTORY_MONTH), ("5 years", HISTORY_YEARS)] {
+            let c = logged_in(&base, &format!("history{days}")).await;
+            for (path, what) in [
+                ("/api/v1/today", "GET /today"),
+                (
+                    "/api/v1/search?q=words",
+                    "GET /search?q=words (every entry)",
+                ),
+                ("/api/v1/search?q=capt", "GET /search?q=capt (prefix)"),
+            ] {
                 let (c, url) = (c.clone(), format!("{base}{path}"));
                 reports.push(
                     watch
-                        .measure(&format!("{what} (5 years)"), conns, 250 * conns.max(4), move |_| {
+                        .measure(&format!("{what} ({label})"), 32, 2_000, move |_| {
                             let (c, url) = (c.clone(), url.clone());
                             async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+                        })
+                        .await,
+                );
+            }
+        }
+    }
+    // The limit: right after each everyday scenario at 32 connections,
+    // pgbench runs its exact and least SQL against the same database in the
+    // same state (so the rows the writes add count for both).
+    if wants("everyday") {
+        let secret = api_key(&base, &client).await;
+        let limits = {
+            use sha2::Digest;
+            sql(&db, "CREATE SEQUENCE IF NOT EXISTS bench_day").await;
+            LimitVars {
+                reads: user_id(&db, HISTORY_ACCOUNT).await,
+                bench: user_id(&db, "bench").await,
+                keyhash: hex::encode(sha2::Sha256::digest(secret.as_bytes())),
+            }
+        };
+
+        // The everyday reads at 1, 8 and 32 connections, on the five-year account.
+        {
+            let c = logged_in(&base, HISTORY_ACCOUNT).await;
+            for (path, what) in [
+                ("/api/v1/journal/entries", "GET /journal/entries"),
+                ("/api/v1/journal/status", "GET /journal/status"),
+                ("/api/v1/captures", "GET /captures"),
+                ("/api/v1/projects", "GET /projects"),
+                ("/api/v1/tasks", "GET /tasks"),
+                ("/api/auth/me", "GET /api/auth/me"),
+            ] {
+                for conns in [1, 8, 32] {
+                    let (c, url) = (c.clone(), format!("{base}{path}"));
+                    reports.push(
+                        watch
+                            .measure(
+                                &format!("{what} (5 years)"),
+                                conns,
+                                250 * conns.max(4),
+                                move |_| {
+                                    let (c, url) = (c.clone(), url.clone());
+                                    async move {
+                                        c.get(url).send().await.is_ok_and(|r| r.status() == 200)
+                                    }
+                                },
+                            )
+                            .await,
+                    );
+                    limits.add(&cluster, reports.last_mut());
+                }
+            }
+            // Writes: each request a journal entry for a day of its own.
+            for conns in [1, 8, 32] {
+                let (c, url) = (c.clone(), format!("{base}/api/v1/journal/entries"));
+                let first = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("date")
+                    + chrono::Days::new(conns as u64 * 5_000);
+                reports.push(
+                    watch
+                        .measure(
+                            "POST /journal/entries",
+                            conns,
+                            250 * conns.max(4),
+                            move |i| {
+                                let (c, url) = (c.clone(), url.clone());
+                                let day = first + chrono::Days::new(i as u64);
+                                async move {
+                                    c.post(url)
+                                        .json(&serde_json::json!({"entry_type": "morning_pages",
+                                    "entry_date": day, "content": {"body": "a bench entry"}}))
+                                        .send()
+                                        .await
+                                        .is_ok_and(|r| r.status() == 201)
+                                }
+                            },
+                        )
+                        .await,
+                );
+                limits.add(&cluster, reports.last_mut());
+            }
+        }
+
+        // The Siri hot path: each request a new capture, with and without a key.
+        {
+            let plain = Client::new();
+            for (what, with_key) in [
+                ("POST /captures/external", false),
+                ("POST /captures/external + Idempotency-Key", true),
+            ] {
+                let (c, url, secret) = (
+                    plain.clone(),
+                    format!("{base}/api/v1/captures/external"),
+                    secret.clone(),
+                );
+                reports.push(
+                    watch
+                        .measure(what, 32, 10_000, move |i| {
+                            siri_capture(c.clone(), url.clone(), secret.clone(), i, with_key, "key")
                         })
                         .await,
                 );
                 limits.add(&cluster, reports.last_mut());
             }
         }
-        // Writes: each request a journal entry for a day of its own.
-        for conns in [1, 8, 32] {
-            let (c, url) = (c.clone(), format!("{base}/api/v1/journal/entries"));
-            let first = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("date")
-                + chrono::Days::new(conns as u64 * 5_000);
-            reports.push(
-                watch
-                    .measure(
-                        "POST /journal/entries",
-                        conns,
-                        250 * conns.max(4),
-                        move |i| {
-                            let (c, url) = (c.clone(), url.clone());
-                            let day = first + chrono::Days::new(i as u64);
-                            async move {
-                                c.post(url)
-                                    .json(&serde_json::json!({"entry_type": "morning_pages",
-                                    "entry_date": day, "content": {"body": "a bench entry"}}))
-                                    .send()
-                                    .await
-                                    .is_ok_and(|r| r.status() == 201)
-                            }
-                        },
-                    )
-                    .await,
-            );
-            limits.add(&cluster, reports.last_mut());
-        }
+    }
+    if wants("login") {
+        reports.push(login_storm(&base, &db, &mut watch).await);
     }
 
-    // The Siri hot path: each request a new capture, with and without a key.
-    {
-        let plain = Client::new();
-        for (what, with_key) in [
-            ("POST /captures/external", false),
-            ("POST /captures/external + Idempotency-Key", true),
-        ] {
-            let (c, url, secret) = (
-                plain.clone(),
-                format!("{base}/api/v1/captures/external"),
-                secret.clone(),
-            );
-            reports.push(
-                watch
-                    .measure(what, 32, 10_000, move |i| {
-                        siri_capture(c.clone(), url.clone(), secret.clone(), i, with_key, "key")
-                    })
-                    .await,
-            );
-            limits.add(&cluster, reports.last_mut());
-        }
-    }
-
-    reports.push(login_storm(&base, &db, &mut watch).await);
-
-    if std::env::var_os("BENCH_SKIP_BULK").is_none() {
+    if wants("transfer") && std::env::var_os("BENCH_SKIP_BULK").is_none() {
         bulk(&base, &db, watch.pid).await;
     }
 

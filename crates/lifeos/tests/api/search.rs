@@ -155,6 +155,74 @@ async fn one_ranked_list_over_every_module() {
     );
 }
 
+/// Each table's stored `search` column follows its text: after an edit
+/// the new words are found and the old ones are not, for every kind.
+#[tokio::test]
+async fn edits_are_searchable_at_once() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let p = created(&app, "/api/v1/projects", json!({"name": "Flat"})).await;
+    let pid = p["id"].as_str().unwrap();
+    let edits = [
+        (
+            created(
+                &app,
+                "/api/v1/journal/entries",
+                json!({"entry_type": "morning_pages", "content": {"body": "walrus"}}),
+            )
+            .await,
+            "/api/v1/journal/entries".to_string(),
+            json!({"content": {"body": "pelican"}}),
+        ),
+        (
+            created(
+                &app,
+                &format!("/api/v1/projects/{pid}/tasks"),
+                json!({"title": "walrus"}),
+            )
+            .await,
+            format!("/api/v1/projects/{pid}/tasks"),
+            json!({"description": "pelican", "title": "task"}),
+        ),
+        (
+            created(
+                &app,
+                &format!("/api/v1/projects/{pid}/notes"),
+                json!({"title": "Zoo", "body": "walrus"}),
+            )
+            .await,
+            format!("/api/v1/projects/{pid}/notes"),
+            json!({"body": "pelican"}),
+        ),
+        (
+            created(&app, "/api/v1/captures", json!({"content": "walrus"})).await,
+            "/api/v1/captures".to_string(),
+            json!({"content": "pelican"}),
+        ),
+        (
+            created(
+                &app,
+                "/api/v1/calendar/events",
+                json!({"title": "Zoo", "start": "2026-12-01T10:00:00Z", "location": "walrus"}),
+            )
+            .await,
+            "/api/v1/calendar/events".to_string(),
+            json!({"location": "pelican"}),
+        ),
+    ];
+    assert_eq!(search(&app, "q=walrus%20").await["total"], 5);
+    for (row, path, patch) in &edits {
+        let url = format!("{path}/{}", row["id"].as_str().unwrap());
+        let res = app.patch(&url, patch).await;
+        assert_eq!(res.status(), 200, "{url} {patch}");
+    }
+    assert_eq!(search(&app, "q=walrus%20").await["total"], 0);
+    assert_eq!(
+        types(&search(&app, "q=pelican%20").await),
+        ["capture", "event", "journal", "note", "task"]
+    );
+}
+
 #[tokio::test]
 async fn bad_queries_are_422_and_another_users_data_never_appears() {
     let app = TestApp::spawn().await;
