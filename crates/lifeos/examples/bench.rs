@@ -1007,7 +1007,16 @@ async fn main() {
     // calendar, dashboard, search, everyday, login, transfer) and prints its
     // table; BENCH_ONLY=sql shows the statements behind the pgbench scripts.
     let only = std::env::var("BENCH_ONLY").ok();
-    let wants = |section: &str| only.as_deref().is_none_or(|o| o == section);
+    let wanted = |section: &str| only.as_deref().is_none_or(|o| o == section);
+    let started = Instant::now();
+    // Each section says when it starts (how long a run takes, and where).
+    let wants = |section: &str| {
+        let run = wanted(section);
+        if run {
+            eprintln!("[{:6.1} s] {section}", started.elapsed().as_secs_f64());
+        }
+        run
+    };
     let mut reports = Vec::new();
     if wants("basic") {
         {
@@ -1139,7 +1148,7 @@ async fn main() {
         }
     }
     // Two accounts of everyday use: one month and five years of it.
-    if wants("dashboard") || wants("search") || wants("everyday") {
+    if wanted("dashboard") || wanted("search") || wanted("everyday") {
         for days in [HISTORY_MONTH, HISTORY_YEARS] {
             seed_history(&db, &format!("history{days}"), days).await;
         }
@@ -1296,6 +1305,7 @@ async fn main() {
         bulk(&base, &db, watch.pid).await;
     }
 
+    eprintln!("[{:6.1} s] done", started.elapsed().as_secs_f64());
     let peak_rss = status_mib(watch.pid, "VmHWM:");
     let _ = server.kill();
     let _ = server.wait();
