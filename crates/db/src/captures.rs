@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
+use diesel::sql_types::{Bool, Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lifeos_app::ConversionStore;
 use lifeos_calendar::{Event, NewEvent};
@@ -78,6 +79,48 @@ async fn insert_on(c: &mut AsyncPgConnection, n: &NewCapture) -> Result<Capture,
         .into_capture()
 }
 
+/// A capture under an idempotency key, in one statement (so one round
+/// trip, atomic without a transaction): forget this user's other expired
+/// keys; take the key — new, or expired and so renewed — with the receipt;
+/// create the capture only if the key was taken; otherwise answer the live
+/// receipt as the statement's snapshot has it. A concurrent first use of
+/// the key holds its row until it commits: the upsert waits for it and then
+/// finds a live receipt (which this snapshot, taken before, does not show).
+/// `$1` user, `$2` key, `$3` request hash, `$4`/`$5` the receipt, `$6..$8`
+/// the capture, `$9` now, `$10` the oldest live receipt's time.
+const INSERT_ONCE: &str = "\
+WITH gone AS (
+  DELETE FROM idempotency_keys
+   WHERE user_id = $1 AND key <> $2 AND created_at <= $10),
+taken AS (
+  INSERT INTO idempotency_keys AS ik (user_id, key, request_hash, capture_id, message, created_at)
+  VALUES ($1, $2, $3, $4, $5, $9)
+  ON CONFLICT (user_id, key) DO UPDATE
+     SET request_hash = excluded.request_hash, capture_id = excluded.capture_id,
+         message = excluded.message, created_at = excluded.created_at
+   WHERE ik.created_at <= $10
+  RETURNING 1),
+made AS (
+  INSERT INTO captures (id, user_id, content, source, status, created_at)
+  SELECT $6, $1, $7, $8, 'inbox', $9 FROM taken
+  RETURNING 1)
+SELECT EXISTS (SELECT FROM made) AS created, s.request_hash, s.capture_id, s.message
+  FROM (SELECT) one
+  LEFT JOIN idempotency_keys s ON s.user_id = $1 AND s.key = $2 AND s.created_at > $10";
+
+#[derive(QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+struct OnceRow {
+    #[diesel(sql_type = Bool)]
+    created: bool,
+    #[diesel(sql_type = Nullable<Bytea>)]
+    request_hash: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    capture_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    message: Option<String>,
+}
+
 #[async_trait]
 impl CaptureRepository for PgStore {
     async fn insert_capture(&self, n: NewCapture) -> Result<Capture, StoreError> {
@@ -94,52 +137,44 @@ impl CaptureRepository for PgStore {
         ttl: chrono::Duration,
     ) -> Result<KeyOutcome, StoreError> {
         let mut conn = self.conn().await?;
-        let key = key.to_string();
-        let hash = request_hash.to_vec();
-        conn.transaction(async |c| {
-            // Expired keys of this user (this one included) are forgotten.
-            diesel::delete(
-                ik::table
-                    .filter(ik::user_id.eq(n.user.0))
-                    .filter(ik::created_at.le(n.now - ttl)),
-            )
-            .execute(c)
-            .await?;
-            // A concurrent first use holds this row until it commits; this
-            // insert waits for it, then finds the conflict.
-            let inserted = diesel::insert_into(ik::table)
-                .values((
-                    ik::user_id.eq(n.user.0),
-                    ik::key.eq(&key),
-                    ik::request_hash.eq(&hash),
-                    ik::capture_id.eq(receipt.capture.0),
-                    ik::message.eq(&receipt.message),
-                    ik::created_at.eq(n.now),
-                ))
-                .on_conflict_do_nothing()
-                .execute(c)
-                .await?;
-            if inserted == 1 {
-                insert_on(c, &n).await?;
-                return Ok(KeyOutcome::Created);
-            }
-            let (stored_hash, capture, message): (Vec<u8>, Uuid, String) = ik::table
+        let row: OnceRow = crate::raw::query(INSERT_ONCE)
+            .bind::<SqlUuid, _>(n.user.0)
+            .bind::<Text, _>(key)
+            .bind::<Bytea, _>(request_hash)
+            .bind::<SqlUuid, _>(receipt.capture.0)
+            .bind::<Text, _>(&receipt.message)
+            .bind::<SqlUuid, _>(n.id.0)
+            .bind::<Text, _>(&n.content)
+            .bind::<Text, _>(&n.source)
+            .bind::<Timestamptz, _>(n.now)
+            .bind::<Timestamptz, _>(n.now - ttl)
+            .get_result(&mut conn)
+            .await
+            .map_err(store_error)?;
+        if row.created {
+            return Ok(KeyOutcome::Created);
+        }
+        // A live receipt. The statement's snapshot shows it unless another
+        // request with this key committed it while this one waited on its
+        // row; then it is read again, now committed.
+        let stored = match (row.request_hash, row.capture_id, row.message) {
+            (Some(h), Some(c), Some(m)) => (h, c, m),
+            _ => ik::table
                 .filter(ik::user_id.eq(n.user.0))
-                .filter(ik::key.eq(&key))
+                .filter(ik::key.eq(key))
                 .select((ik::request_hash, ik::capture_id, ik::message))
-                .first(c)
-                .await?;
-            Ok(if stored_hash == hash {
-                KeyOutcome::Replayed(Receipt {
-                    capture: CaptureId(capture),
-                    message,
-                })
-            } else {
-                KeyOutcome::Mismatch
+                .first::<(Vec<u8>, Uuid, String)>(&mut conn)
+                .await
+                .map_err(store_error)?,
+        };
+        Ok(if stored.0 == request_hash {
+            KeyOutcome::Replayed(Receipt {
+                capture: CaptureId(stored.1),
+                message: stored.2,
             })
+        } else {
+            KeyOutcome::Mismatch
         })
-        .await
-        .map_err(store_error)
     }
 
     async fn get_capture(

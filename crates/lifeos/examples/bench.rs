@@ -877,7 +877,11 @@ fn start_cluster(dir: &std::path::Path) -> lifeos_localpg::Cluster {
     cluster
 }
 
-/// The release `lifeos` binary next to this example, built if missing.
+/// The release `lifeos` binary next to this example, built if missing —
+/// together with this example, so cargo resolves the dependencies' features
+/// as it did for `cargo run --example bench` and reuses every artifact (the
+/// binary alone, without the dev-dependencies' features, rebuilt tokio and
+/// ~100 other crates: minutes on a fresh clone).
 fn server_binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     let bin = exe
@@ -887,7 +891,16 @@ fn server_binary() -> std::path::PathBuf {
         .join("lifeos");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = std::process::Command::new(cargo)
-        .args(["build", "--release", "--bin", "lifeos"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "lifeos",
+            "--bin",
+            "lifeos",
+            "--example",
+            "bench",
+        ])
         .status()
         .expect("cargo build");
     assert!(built.success(), "building the server failed");

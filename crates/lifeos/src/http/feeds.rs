@@ -7,11 +7,13 @@ use crate::http::auth::{CurrentUser, state};
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{ApiJson, PathId};
 use crate::state::AppState;
-use actix_web::http::{Method, header};
+use actix_web::http::Method;
+use actix_web::http::header::{self, ETag, EntityTag, Header, HttpDate, IfNoneMatch, LastModified};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lifeos_app::feed::{CalendarFeed, FeedError, FeedId, MAX_FEEDS};
 use serde::{Deserialize, Serialize};
+use std::time::SystemTime;
 use uuid::Uuid;
 
 /// A feed as listed (never its URL: the token is shown once).
@@ -148,14 +150,14 @@ pub async fn delete_feed(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Whether `If-None-Match` names `etag` (or is `*`).
-fn matches(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*")
+/// Whether `If-None-Match` names `etag` (weakly, as RFC 9110 compares it
+/// for `GET`) or is `*`; an unparsable header names nothing.
+fn matches(req: &HttpRequest, etag: &EntityTag) -> bool {
+    match IfNoneMatch::parse(req) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(etag)),
+        Err(_) => false,
+    }
 }
 
 /// The feed: every event of the user and the open tasks with a due date, as
@@ -171,20 +173,18 @@ fn matches(req: &HttpRequest, etag: &str) -> bool {
 pub async fn feed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let token = req.match_info().get("token").unwrap_or_default();
     let rendered = state(&req)?.feeds.render(token).await?;
-    let unchanged = matches(&req, &rendered.etag);
+    let etag = EntityTag::new_strong(rendered.etag.trim_matches('"').to_owned());
+    let unchanged = matches(&req, &etag);
     let mut res = if unchanged {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::ETAG, rendered.etag.clone()))
+    res.insert_header(ETag(etag))
         // Calendar apps revalidate with the ETag; nothing is shared.
         .insert_header((header::CACHE_CONTROL, "private, no-cache"));
     if let Some(t) = rendered.last_modified {
-        res.insert_header((
-            header::LAST_MODIFIED,
-            t.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
-        ));
+        res.insert_header(LastModified(HttpDate::from(SystemTime::from(t))));
     }
     if unchanged {
         return Ok(res.finish());

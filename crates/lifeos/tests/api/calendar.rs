@@ -1,6 +1,7 @@
 //! API.md section 7 against a real PostgreSQL: events, the occurrences
 //! window, single-occurrence changes, and capture → event conversion.
 
+use crate::helpers::sql_count as count;
 use crate::helpers::{TestApp, assert_error, client};
 use serde_json::{Value, json};
 
@@ -340,21 +341,6 @@ async fn one_occurrence_can_be_moved_or_skipped_and_only_a_generated_one() {
         rows, 0,
         "the moved 24th is no longer generated, so its change is gone"
     );
-}
-
-async fn count(app: &TestApp, q: &str) -> i64 {
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut c = AsyncPgConnection::establish(app.db.url()).await.unwrap();
-    diesel::sql_query(q)
-        .get_result::<N>(&mut c)
-        .await
-        .unwrap()
-        .n
 }
 
 #[tokio::test]

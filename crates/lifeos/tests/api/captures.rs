@@ -282,6 +282,55 @@ async fn idempotency_keys_replay_the_first_response_or_conflict() {
     assert_error(bad, 422, "VALIDATION_ERROR").await;
 }
 
+/// A key lives 24 hours. Used again after that, it is taken afresh (a new
+/// capture, whatever the body), and its new receipt is live; a user's other
+/// expired keys are forgotten when one of theirs is used.
+#[tokio::test]
+async fn an_expired_idempotency_key_is_taken_afresh_and_old_ones_are_forgotten() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let key = api_key(&app).await;
+    let send = |body: Value, idem: &str| {
+        external(&app, &key)
+            .header("idempotency-key", idem)
+            .json(&body)
+            .send()
+    };
+    let old = send(json!({"content": "old"}), "k-old").await.unwrap();
+    assert_eq!(old.status(), 201);
+    let first: Value = send(json!({"content": "first"}), "k-1")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expire =
+        "UPDATE idempotency_keys SET created_at = created_at - interval '24 hours 1 second'";
+    crate::helpers::sql(app.db.url(), expire).await;
+
+    let again = send(json!({"content": "second"}), "k-1").await.unwrap();
+    assert_eq!(again.status(), 201);
+    let again: Value = again.json().await.unwrap();
+    assert_ne!(again["id"], first["id"]);
+    assert_eq!(count(&app).await, 3);
+    let keys = "SELECT count(*) AS n FROM idempotency_keys";
+    assert_eq!(
+        crate::helpers::sql_count(&app, keys).await,
+        1,
+        "k-old is forgotten"
+    );
+    // The renewed receipt is live: the same body replays it, another conflicts.
+    let replay = send(json!({"content": "second"}), "k-1").await.unwrap();
+    assert_eq!(replay.json::<Value>().await.unwrap(), again);
+    assert_error(
+        send(json!({"content": "third"}), "k-1").await.unwrap(),
+        409,
+        "CONFLICT",
+    )
+    .await;
+    assert_eq!(count(&app).await, 3);
+}
+
 #[tokio::test]
 async fn ten_concurrent_requests_with_one_key_create_one_capture() {
     let app = TestApp::spawn().await;

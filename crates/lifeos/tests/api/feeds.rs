@@ -85,6 +85,22 @@ async fn feeds_are_made_listed_fetched_without_a_cookie_and_revoked() {
     assert_eq!(res.status(), 304);
     assert_eq!(res.headers()["etag"].to_str().unwrap(), etag);
     assert!(res.text().await.unwrap().is_empty());
+    // If-None-Match as caches send it: a list, weak tags, `*`; a tag of
+    // something else (or garbage) is a full answer.
+    for (sent, status) in [
+        (format!("\"other\", W/{etag}"), 304),
+        ("*".to_string(), 304),
+        ("\"other\"".to_string(), 200),
+        ("not a tag".to_string(), 200),
+    ] {
+        let res = calendar_app()
+            .get(url)
+            .header("If-None-Match", &sent)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "If-None-Match: {sent}");
+    }
     created(
         &app,
         "/api/v1/calendar/events",
@@ -94,7 +110,11 @@ async fn feeds_are_made_listed_fetched_without_a_cookie_and_revoked() {
     let res = revalidate().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_ne!(res.headers()["etag"].to_str().unwrap(), etag);
-    assert!(res.headers().contains_key("last-modified"));
+    let modified = res.headers()["last-modified"].to_str().unwrap().to_owned();
+    assert!(
+        chrono::DateTime::parse_from_rfc2822(&modified).is_ok() && modified.ends_with(" GMT"),
+        "{modified}"
+    );
     assert!(res.text().await.unwrap().contains("SUMMARY:New"));
 
     // Another user can neither see nor delete it.

@@ -287,6 +287,22 @@ pub async fn sql(db_url: &str, statement: &str) {
     c.batch_execute(statement).await.expect("sql");
 }
 
+/// The `n` (a bigint) that `q` selects from the test's database.
+pub async fn sql_count(app: &TestApp, q: &str) -> i64 {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = AsyncPgConnection::establish(app.db.url()).await.unwrap();
+    diesel::sql_query(q)
+        .get_result::<N>(&mut c)
+        .await
+        .unwrap()
+        .n
+}
+
 /// A PostgreSQL cluster of the test's own, which it may stop and start
 /// (the shared test cluster must stay up). Keep the folder until the end.
 pub fn own_cluster(prefix: &str) -> (tempfile::TempDir, lifeos_localpg::Cluster) {
