@@ -1032,50 +1032,13 @@ async fn main() {
     };
     let mut reports = Vec::new();
     if wants("basic") {
-        {
-            let (c, b) = (client.clone(), base.clone());
+        for path in ["/health", "/api/auth/me", "/api/v1/settings"] {
+            let (c, url) = (client.clone(), format!("{base}{path}"));
             reports.push(
                 watch
-                    .measure("GET /health", 32, 20_000, move |_| {
-                        let (c, b) = (c.clone(), b.clone());
-                        async move {
-                            c.get(format!("{b}/health"))
-                                .send()
-                                .await
-                                .is_ok_and(|r| r.status() == 200)
-                        }
-                    })
-                    .await,
-            );
-        }
-        {
-            let (c, b) = (client.clone(), base.clone());
-            reports.push(
-                watch
-                    .measure("GET /api/auth/me", 32, 20_000, move |_| {
-                        let (c, b) = (c.clone(), b.clone());
-                        async move {
-                            c.get(format!("{b}/api/auth/me"))
-                                .send()
-                                .await
-                                .is_ok_and(|r| r.status() == 200)
-                        }
-                    })
-                    .await,
-            );
-        }
-        {
-            let (c, b) = (client.clone(), base.clone());
-            reports.push(
-                watch
-                    .measure("GET /api/v1/settings", 32, 20_000, move |_| {
-                        let (c, b) = (c.clone(), b.clone());
-                        async move {
-                            c.get(format!("{b}/api/v1/settings"))
-                                .send()
-                                .await
-                                .is_ok_and(|r| r.status() == 200)
-                        }
+                    .measure(&format!("GET {path}"), 32, 20_000, move |_| {
+                        let (c, url) = (c.clone(), url.clone());
+                        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
                     })
                     .await,
             );

@@ -19,6 +19,19 @@ fn external(app: &TestApp, key: &str) -> reqwest::RequestBuilder {
         .header("authorization", format!("Bearer {key}"))
 }
 
+/// The external endpoint with the key and an `Idempotency-Key`.
+fn keyed(
+    app: &TestApp,
+    key: &str,
+    body: &Value,
+    idem: &str,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + use<> {
+    external(app, key)
+        .header("idempotency-key", idem)
+        .json(body)
+        .send()
+}
+
 async fn count(app: &TestApp) -> i64 {
     app.get("/api/v1/captures")
         .await
@@ -251,12 +264,7 @@ async fn idempotency_keys_replay_the_first_response_or_conflict() {
     let app = TestApp::spawn().await;
     app.logged_in("ada").await;
     let key = api_key(&app).await;
-    let send = |body: Value, idem: &str| {
-        external(&app, &key)
-            .header("idempotency-key", idem)
-            .json(&body)
-            .send()
-    };
+    let send = |body: Value, idem: &str| keyed(&app, &key, &body, idem);
     let first = send(json!({"content": "once"}), "k-1").await.unwrap();
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.unwrap();
@@ -290,12 +298,7 @@ async fn an_expired_idempotency_key_is_taken_afresh_and_old_ones_are_forgotten()
     let app = TestApp::spawn().await;
     app.logged_in("ada").await;
     let key = api_key(&app).await;
-    let send = |body: Value, idem: &str| {
-        external(&app, &key)
-            .header("idempotency-key", idem)
-            .json(&body)
-            .send()
-    };
+    let send = |body: Value, idem: &str| keyed(&app, &key, &body, idem);
     let old = send(json!({"content": "old"}), "k-old").await.unwrap();
     assert_eq!(old.status(), 201);
     let first: Value = send(json!({"content": "first"}), "k-1")
