@@ -50,6 +50,12 @@ struct Report {
     sql: Vec<(f64, String)>,
     /// pgbench's transactions/s for the endpoint's exact SQL and its least SQL.
     limits: Option<(f64, f64)>,
+    /// Checkpoints PostgreSQL began during the scenario (a suspect for the
+    /// slowest requests: a checkpoint's writes and fsyncs share the disk).
+    checkpoints: i64,
+    /// When the slowest request began (since the scenario's start) and its
+    /// number in the order they were sent.
+    slowest: (Duration, usize),
 }
 
 async fn measure<F, Fut>(name: &str, concurrency: usize, total: usize, make: F) -> Report
@@ -76,20 +82,26 @@ where
                 if !make(i).await {
                     errors += 1;
                 }
-                samples.push(t.elapsed());
+                samples.push((t.elapsed(), t - started, i));
             }
             (samples, errors)
         }));
     }
-    let mut all = Vec::new();
+    let mut timed = Vec::new();
     let mut errors = 0;
     for t in tasks {
         let (s, e) = t.await.expect("task");
-        all.extend(s);
+        timed.extend(s);
         errors += e;
     }
     let elapsed = started.elapsed();
-    all.sort();
+    timed.sort();
+    // When the slowest request began, and the how-manieth it was: at the
+    // start of a scenario (connections, plans, caches warming) or anywhere.
+    let slowest = timed
+        .last()
+        .map_or((Duration::ZERO, 0), |&(_, at, i)| (at, i));
+    let all: Vec<Duration> = timed.into_iter().map(|(d, _, _)| d).collect();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     Report {
         name: name.to_string(),
@@ -105,6 +117,8 @@ where
         rss_mib: 0.0,
         sql: Vec::new(),
         limits: None,
+        checkpoints: 0,
+        slowest,
     }
 }
 
@@ -176,6 +190,22 @@ impl Watch {
         .unwrap_or_default()
     }
 
+    /// Checkpoints begun so far (timed or requested).
+    async fn checkpoints(&mut self) -> i64 {
+        use diesel_async::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(
+            "SELECT (checkpoints_timed + checkpoints_req)::bigint AS n FROM pg_stat_bgwriter",
+        )
+        .get_result::<N>(&mut self.db)
+        .await
+        .map_or(0, |r| r.n)
+    }
+
     async fn reset(&mut self) {
         use diesel_async::SimpleAsyncConnection;
         self.db
@@ -197,8 +227,10 @@ impl Watch {
         Fut: std::future::Future<Output = bool> + Send,
     {
         self.reset().await;
+        let checkpoints = self.checkpoints().await;
         let cpu = cpu_ms(self.pid);
         let mut r = measure(name, concurrency, total, make).await;
+        r.checkpoints = self.checkpoints().await - checkpoints;
         r.cpu_ms = (cpu_ms(self.pid) - cpu) / total as f64;
         r.statements = self.statements().await / total as f64;
         r.sql = self
@@ -1287,7 +1319,7 @@ async fn main() {
     let _ = server.wait();
 
     println!(
-        "{:<52} {:>4} {:>9} {:>8} {:>8} {:>8} {:>5} {:>6} {:>7} {:>7}",
+        "{:<52} {:>4} {:>9} {:>8} {:>8} {:>8} {:>5} {:>6} {:>7} {:>7} {:>4}",
         "scenario",
         "conn",
         "req/s",
@@ -1297,12 +1329,13 @@ async fn main() {
         "errs",
         "stmts",
         "cpu ms",
-        "RSS MiB"
+        "RSS MiB",
+        "ckpt"
     );
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     for r in &reports {
         println!(
-            "{:<52} {:>4} {:>9.0} {:>8.2} {:>8.2} {:>8.1} {:>5} {:>6.2} {:>7.3} {:>7.1}",
+            "{:<52} {:>4} {:>9.0} {:>8.2} {:>8.2} {:>8.1} {:>5} {:>6.2} {:>7.3} {:>7.1} {:>4}",
             r.name,
             r.concurrency,
             r.rps,
@@ -1312,10 +1345,25 @@ async fn main() {
             r.errors,
             r.statements,
             r.cpu_ms,
-            r.rss_mib
+            r.rss_mib,
+            r.checkpoints
         );
     }
     println!("server RSS: idle {idle_rss:.1} MiB, peak over the run {peak_rss:.1} MiB");
+    for r in reports
+        .iter()
+        .filter(|r| r.max > Duration::from_millis(100))
+    {
+        println!(
+            "slowest of {} at {}: {:.0} ms, request #{} of {}, begun {:.0} ms into it",
+            r.name,
+            r.concurrency,
+            ms(r.max),
+            r.slowest.1 + 1,
+            r.requests,
+            ms(r.slowest.0)
+        );
+    }
     println!(
         "\nthe limit: pgbench -M prepared, same concurrency, database and account (bench/pgbench/)\n\
          {:<44} {:>4} {:>9} {:>10} {:>10} {:>7} {:>7}",
@@ -1343,6 +1391,8 @@ async fn main() {
                 "req_per_s": r.rps, "p50_ms": ms(r.p50), "p99_ms": ms(r.p99), "max_ms": ms(r.max),
                 "errors": r.errors, "statements_per_request": r.statements,
                 "server_cpu_ms_per_request": r.cpu_ms, "server_rss_mib": r.rss_mib,
+                "checkpoints_during": r.checkpoints,
+                "slowest_began_ms": ms(r.slowest.0), "slowest_request_number": r.slowest.1,
                 "pgbench_exact_tps": r.limits.map(|l| l.0),
                 "pgbench_least_tps": r.limits.map(|l| l.1),
                 "ratio_to_exact": r.limits.map(|l| r.rps / l.0),
