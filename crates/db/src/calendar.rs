@@ -4,6 +4,7 @@
 //! overrides with one `= ANY` query: two statements whatever the number of
 //! events.
 
+use crate::paged::Paginate;
 use crate::schema::{event_overrides as eo, events as ev};
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
@@ -223,9 +224,8 @@ impl EventRepository for PgStore {
         let rows: Vec<EventRow> = ev::table
             .filter(ev::user_id.eq(user.0))
             .order((ev::starts_at.asc(), ev::id.asc()))
-            .limit(page.limit())
-            .offset(page.offset())
             .select(EventRow::as_select())
+            .paged(page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;

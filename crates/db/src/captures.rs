@@ -3,6 +3,7 @@
 
 use crate::calendar::insert_event_on;
 use crate::journal::insert_entry_on;
+use crate::paged::Paginate;
 use crate::projects::insert_task_on;
 use crate::schema::{captures as cp, idempotency_keys as ik};
 use crate::{PgStore, store_error};
@@ -211,9 +212,8 @@ impl CaptureRepository for PgStore {
         // Page and total in one statement (see `total_of`).
         let rows: Vec<(CaptureRow, Option<i64>)> = base()
             .order((cp::created_at.desc(), cp::id.desc()))
-            .limit(page.limit())
-            .offset(page.offset())
             .select((CaptureRow::as_select(), base().count().single_value()))
+            .paged(page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;

@@ -1,5 +1,6 @@
 //! The journal port over PostgreSQL.
 
+use crate::paged::Paginate;
 use crate::schema::journal_entries as je;
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
@@ -191,12 +192,11 @@ impl EntryRepository for PgStore {
         // page past the first.
         let rows: Vec<(EntryRow, Option<i64>)> = filtered(user, f)
             .order((je::entry_date.desc(), je::created_at.desc(), je::id.desc()))
-            .limit(f.page.limit())
-            .offset(f.page.offset())
             .select((
                 EntryRow::as_select(),
                 filtered(user, f).count().single_value(),
             ))
+            .paged(f.page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;

@@ -11,6 +11,7 @@ mod dashboard;
 mod error;
 mod feeds;
 mod journal;
+mod paged;
 mod pool;
 mod projects;
 mod raw;

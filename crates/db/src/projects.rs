@@ -3,6 +3,7 @@
 //! for tasks), so concurrent inserts, moves, deletes and reorders serialise
 //! and positions stay 0..n-1.
 
+use crate::paged::Paginate;
 use crate::schema::{project_notes as pn, projects as pr, tasks as tk, users};
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
@@ -529,9 +530,8 @@ impl ProjectRepository for PgStore {
             .map_err(store_error)?;
         let rows: Vec<TaskRow> = base()
             .order((tk::position, tk::id))
-            .limit(page.limit())
-            .offset(page.offset())
             .select(TaskRow::as_select())
+            .paged(page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;
@@ -562,9 +562,8 @@ impl ProjectRepository for PgStore {
                 tk::created_at,
                 tk::id,
             ))
-            .limit(f.page.limit())
-            .offset(f.page.offset())
             .select((TaskRow::as_select(), base().count().single_value()))
+            .paged(f.page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;
@@ -769,9 +768,8 @@ impl ProjectRepository for PgStore {
             .map_err(store_error)?;
         let rows: Vec<NoteRow> = base()
             .order((pn::created_at.desc(), pn::id.desc()))
-            .limit(page.limit())
-            .offset(page.offset())
             .select(NoteRow::as_select())
+            .paged(page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;

@@ -1,6 +1,7 @@
 //! Workout sessions and logged sets over PostgreSQL. Each write locks the
 //! session row in its transaction.
 
+use crate::paged::Paginate;
 use crate::schema::{exercises as ex, programs as pg, workout_logs as wl, workout_sessions as ws};
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
@@ -235,9 +236,8 @@ impl SessionRepository for PgStore {
             .map_err(store_error)?;
         let rows: Vec<SessionRow> = base()
             .order((ws::started_at.desc(), ws::id.desc()))
-            .limit(f.page.limit())
-            .offset(f.page.offset())
             .select(SessionRow::as_select())
+            .paged(f.page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;
@@ -472,9 +472,8 @@ impl HistoryRepository for PgStore {
             .filter(ws::user_id.eq(user.0))
             .filter(diesel::dsl::exists(used))
             .order((ws::started_at.desc(), ws::id.desc()))
-            .limit(page.limit())
-            .offset(page.offset())
             .select((ws::id, ws::name, ws::started_at))
+            .paged(page)
             .load(c)
             .await
             .map_err(store_error)?;

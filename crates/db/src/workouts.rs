@@ -1,5 +1,6 @@
 //! The workouts ports over PostgreSQL.
 
+use crate::paged::Paginate;
 use crate::schema::{exercises as ex, program_exercises as pe, programs as pg};
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
@@ -120,9 +121,8 @@ impl ExerciseRepository for PgStore {
             .map_err(store_error)?;
         let rows: Vec<ExerciseRow> = filtered(user, f)
             .order((diesel::dsl::sql::<Text>("lower(name)"), ex::id))
-            .limit(f.page.limit())
-            .offset(f.page.offset())
             .select(ExerciseRow::as_select())
+            .paged(f.page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;
@@ -324,9 +324,8 @@ impl ProgramRepository for PgStore {
         let rows: Vec<ProgramRow> = pg::table
             .filter(pg::user_id.eq(user.0))
             .order((diesel::dsl::sql::<Text>("lower(name)"), pg::id))
-            .limit(page.limit())
-            .offset(page.offset())
             .select(ProgramRow::as_select())
+            .paged(page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;

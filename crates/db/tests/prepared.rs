@@ -58,3 +58,62 @@ async fn a_raw_statement_is_prepared_once_and_reused() {
     // one use (planned again next time), so none would be left.
     assert_eq!(prepared.n, 1);
 }
+
+#[derive(QueryableByName)]
+struct Plans {
+    #[diesel(sql_type = BigInt)]
+    generic: i64,
+    #[diesel(sql_type = BigInt)]
+    custom: i64,
+}
+
+#[tokio::test]
+async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
+    let db = TestDb::new().await;
+    let pool = connect(
+        db.url(),
+        PoolConfig {
+            max_size: 1,
+            ..PoolConfig::default()
+        },
+    )
+    .unwrap();
+    let store = PgStore::new(pool.clone());
+    let user = uuid::Uuid::new_v4();
+    // A year of one user's entries, analysed as autovacuum would.
+    pool.get()
+        .await
+        .unwrap()
+        .batch_execute(&format!(
+            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'plans', 'h');
+             INSERT INTO journal_entries
+                 (id, user_id, entry_type, entry_date, period_start, content, word_count,
+                  created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', 'morning_pages', d, d,
+                    '{{\"body\": \"a day\"}}', 2, now(), now()
+               FROM generate_series(date '2025-01-01', date '2025-12-31', interval '1 day') d;
+             ANALYZE journal_entries;"
+        ))
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        let (items, total) = store
+            .list_entries(UserId(user), &lifeos_journal::EntryFilter::default())
+            .await
+            .unwrap();
+        assert_eq!((items.len(), total), (20, 365));
+    }
+    let mut c = pool.get().await.unwrap();
+    let plans: Plans = diesel::sql_query(
+        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
+         WHERE statement LIKE '%FROM \"journal_entries\"%' \
+           AND statement NOT LIKE '%pg_prepared_statements%'",
+    )
+    .get_result(&mut *c)
+    .await
+    .unwrap();
+    // PostgreSQL tries five custom plans, then keeps the generic one: with
+    // a bound LIMIT the generic plan is costed for 10 % of the rows and
+    // every call is planned again (custom = 10, generic = 0).
+    assert_eq!((plans.custom, plans.generic), (5, 5));
+}
