@@ -45,11 +45,15 @@ struct Report {
     errors: usize,
     statements: f64,
     cpu_ms: f64,
+    /// The load generator's (this process's) CPU per request.
+    client_cpu_ms: f64,
+    /// PostgreSQL's CPU per request (its processes, the watcher's included).
+    db_cpu_ms: f64,
     rss_mib: f64,
     /// The statements the server issued, per request (from `pg_stat_statements`).
     sql: Vec<(f64, String)>,
     /// pgbench's transactions/s for the endpoint's exact SQL and its least SQL.
-    limits: Option<(f64, f64)>,
+    limits: Option<(Pgbench, Pgbench)>,
     /// Checkpoints PostgreSQL began during the scenario (a suspect for the
     /// slowest requests: a checkpoint's writes and fsyncs share the disk).
     checkpoints: i64,
@@ -114,6 +118,8 @@ where
         errors,
         statements: 0.0,
         cpu_ms: 0.0,
+        client_cpu_ms: 0.0,
+        db_cpu_ms: 0.0,
         rss_mib: 0.0,
         sql: Vec::new(),
         limits: None,
@@ -126,6 +132,8 @@ where
 struct Watch {
     pid: u32,
     db: diesel_async::AsyncPgConnection,
+    /// PostgreSQL's postmaster: its children's CPU is the database's.
+    postmaster: Option<u32>,
 }
 
 /// utime + stime of `pid`, in milliseconds (clock ticks of 10 ms).
@@ -138,6 +146,30 @@ fn cpu_ms(pid: u32) -> f64 {
         .filter_map(|i| fields.get(*i)?.parse::<f64>().ok())
         .sum();
     ticks * 10.0
+}
+
+/// CPU of every child of `parent` (PostgreSQL's backends and helpers when
+/// `parent` is the postmaster), in milliseconds. Backends that exit during a
+/// scenario take their time with them; the server's pooled connections and
+/// the helpers live through it.
+fn children_cpu_ms(parent: u32) -> f64 {
+    children_cpu(parent).values().sum()
+}
+
+/// The CPU (milliseconds) of each child of `parent`, by pid.
+fn children_cpu(parent: u32) -> std::collections::HashMap<u32, f64> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return std::collections::HashMap::new();
+    };
+    let parent = parent.to_string();
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let after = stat.rsplit_once(')').map_or("", |(_, a)| a);
+            after.split_whitespace().nth(1) == Some(parent.as_str())
+        })
+        .map(|pid| (pid, cpu_ms(pid)))
+        .collect()
 }
 
 /// A `/proc/<pid>/status` size field (`VmRSS`, `VmHWM`), in MiB.
@@ -229,9 +261,13 @@ impl Watch {
         self.reset().await;
         let checkpoints = self.checkpoints().await;
         let cpu = cpu_ms(self.pid);
+        let client = cpu_ms(std::process::id());
+        let database = self.postmaster.map_or(0.0, children_cpu_ms);
         let mut r = measure(name, concurrency, total, make).await;
-        r.checkpoints = self.checkpoints().await - checkpoints;
         r.cpu_ms = (cpu_ms(self.pid) - cpu) / total as f64;
+        r.client_cpu_ms = (cpu_ms(std::process::id()) - client) / total as f64;
+        r.db_cpu_ms = (self.postmaster.map_or(0.0, children_cpu_ms) - database) / total as f64;
+        r.checkpoints = self.checkpoints().await - checkpoints;
         r.statements = self.statements().await / total as f64;
         r.sql = self
             .statement_texts()
@@ -669,7 +705,7 @@ async fn show_sql(
         for script in [exact, least] {
             println!(
                 "pgbench {script}: {:.0} tps",
-                vars.run(cluster, script, account, 2)
+                vars.run(cluster, script, account, 2).tps
             );
         }
     }
@@ -759,7 +795,7 @@ impl LimitVars {
         script: &str,
         account: &str,
         conns: usize,
-    ) -> f64 {
+    ) -> Pgbench {
         let uid = if account == "bench" {
             &self.bench
         } else {
@@ -770,6 +806,17 @@ impl LimitVars {
     }
 }
 
+/// What pgbench did with one script.
+#[derive(Debug, Clone, Copy)]
+struct Pgbench {
+    /// Transactions per second.
+    tps: f64,
+    /// PostgreSQL's CPU per transaction, in milliseconds (its processes
+    /// sampled every 20 ms while pgbench runs, since its backends exit with
+    /// it): to set beside the server's `db ms` per request.
+    db_ms: f64,
+}
+
 /// pgbench's transactions per second for `bench/pgbench/<script>.sql`
 /// (5 s, prepared statements, `conns` clients on two threads).
 fn pgbench(
@@ -777,7 +824,7 @@ fn pgbench(
     script: &str,
     conns: usize,
     vars: &[(&str, &str)],
-) -> f64 {
+) -> Pgbench {
     let bin = lifeos_localpg::Binaries::find()
         .expect("PostgreSQL binaries")
         .bin_dir()
@@ -797,7 +844,31 @@ fn pgbench(
     for (k, v) in vars {
         cmd.arg("-D").arg(format!("{k}={v}"));
     }
-    let out = cmd.arg(cluster.url("postgres")).output().expect("pgbench");
+    let mut child = cmd
+        .arg(cluster.url("postgres"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pgbench");
+    // Each PostgreSQL process's CPU at its last sample; the largest value
+    // seen per process is what it used (before pgbench, for those alive).
+    let postmaster = cluster.postmaster_pid();
+    let sample = || -> std::collections::HashMap<u32, f64> {
+        postmaster.map(children_cpu).unwrap_or_default()
+    };
+    let before = sample();
+    let mut seen = before.clone();
+    while child.try_wait().expect("pgbench").is_none() {
+        for (pid, ms) in sample() {
+            seen.insert(pid, ms);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let used: f64 = seen
+        .iter()
+        .map(|(pid, ms)| ms - before.get(pid).copied().unwrap_or(0.0))
+        .sum();
+    let out = child.wait_with_output().expect("pgbench");
     let text = String::from_utf8_lossy(&out.stdout);
     let tps = text
         .lines()
@@ -805,7 +876,10 @@ fn pgbench(
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse::<f64>().ok());
     match tps {
-        Some(t) if out.status.success() => t,
+        Some(tps) if out.status.success() => Pgbench {
+            tps,
+            db_ms: used / (tps * 5.0),
+        },
         _ => panic!(
             "pgbench {script} failed:\n{text}\n{}",
             String::from_utf8_lossy(&out.stderr)
@@ -961,14 +1035,22 @@ fn machine() -> serde_json::Value {
 }
 
 fn commit() -> String {
-    std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map_or("unknown".into(), |o| {
-            String::from_utf8_lossy(&o.stdout).trim().to_string()
-        })
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
+        return "unknown".into();
+    };
+    // A run of uncommitted changes says so in its file name.
+    match git(&["status", "--porcelain", "--untracked-files=no"]) {
+        Some(changes) if changes.is_empty() => head,
+        _ => format!("{head}-dirty"),
+    }
 }
 
 #[tokio::main]
@@ -1027,6 +1109,7 @@ async fn main() {
     let mut watch = Watch {
         pid: server.id(),
         db: watch_db,
+        postmaster: cluster.postmaster_pid(),
     };
 
     let client = Client::builder()
@@ -1319,7 +1402,7 @@ async fn main() {
     let _ = server.wait();
 
     println!(
-        "{:<52} {:>4} {:>9} {:>8} {:>8} {:>8} {:>5} {:>6} {:>7} {:>7} {:>4}",
+        "{:<52} {:>4} {:>9} {:>8} {:>8} {:>8} {:>5} {:>6} {:>7} {:>7} {:>7} {:>7} {:>4}",
         "scenario",
         "conn",
         "req/s",
@@ -1329,13 +1412,15 @@ async fn main() {
         "errs",
         "stmts",
         "cpu ms",
+        "db ms",
+        "load ms",
         "RSS MiB",
         "ckpt"
     );
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     for r in &reports {
         println!(
-            "{:<52} {:>4} {:>9.0} {:>8.2} {:>8.2} {:>8.1} {:>5} {:>6.2} {:>7.3} {:>7.1} {:>4}",
+            "{:<52} {:>4} {:>9.0} {:>8.2} {:>8.2} {:>8.1} {:>5} {:>6.2} {:>7.3} {:>7.3} {:>7.3} {:>7.1} {:>4}",
             r.name,
             r.concurrency,
             r.rps,
@@ -1345,6 +1430,8 @@ async fn main() {
             r.errors,
             r.statements,
             r.cpu_ms,
+            r.db_cpu_ms,
+            r.client_cpu_ms,
             r.rss_mib,
             r.checkpoints
         );
@@ -1365,21 +1452,34 @@ async fn main() {
         );
     }
     println!(
-        "\nthe limit: pgbench -M prepared, same concurrency, database and account (bench/pgbench/)\n\
-         {:<44} {:>4} {:>9} {:>10} {:>10} {:>7} {:>7}",
-        "scenario", "conn", "req/s", "exact tps", "least tps", "÷exact", "÷least"
+        "\nthe limit: pgbench -M prepared, same concurrency, database and account (bench/pgbench/);\n\
+         db ms: PostgreSQL's CPU per request (server) or per transaction (pgbench)\n\
+         {:<44} {:>4} {:>9} {:>10} {:>10} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "scenario",
+        "conn",
+        "req/s",
+        "exact tps",
+        "least tps",
+        "÷exact",
+        "÷least",
+        "db ms",
+        "exact",
+        "least"
     );
     for r in &reports {
         if let Some((exact, least)) = r.limits {
             println!(
-                "{:<44} {:>4} {:>9.0} {:>10.0} {:>10.0} {:>7.2} {:>7.2}",
+                "{:<44} {:>4} {:>9.0} {:>10.0} {:>10.0} {:>7.2} {:>7.2} {:>7.3} {:>7.3} {:>7.3}",
                 r.name,
                 r.concurrency,
                 r.rps,
-                exact,
-                least,
-                r.rps / exact,
-                r.rps / least
+                exact.tps,
+                least.tps,
+                r.rps / exact.tps,
+                r.rps / least.tps,
+                r.db_cpu_ms,
+                exact.db_ms,
+                least.db_ms
             );
         }
     }
@@ -1391,12 +1491,16 @@ async fn main() {
                 "req_per_s": r.rps, "p50_ms": ms(r.p50), "p99_ms": ms(r.p99), "max_ms": ms(r.max),
                 "errors": r.errors, "statements_per_request": r.statements,
                 "server_cpu_ms_per_request": r.cpu_ms, "server_rss_mib": r.rss_mib,
+                "database_cpu_ms_per_request": r.db_cpu_ms,
+                "load_generator_cpu_ms_per_request": r.client_cpu_ms,
                 "checkpoints_during": r.checkpoints,
                 "slowest_began_ms": ms(r.slowest.0), "slowest_request_number": r.slowest.1,
-                "pgbench_exact_tps": r.limits.map(|l| l.0),
-                "pgbench_least_tps": r.limits.map(|l| l.1),
-                "ratio_to_exact": r.limits.map(|l| r.rps / l.0),
-                "ratio_to_least": r.limits.map(|l| r.rps / l.1),
+                "pgbench_exact_tps": r.limits.map(|l| l.0.tps),
+                "pgbench_least_tps": r.limits.map(|l| l.1.tps),
+                "pgbench_exact_database_cpu_ms_per_transaction": r.limits.map(|l| l.0.db_ms),
+                "pgbench_least_database_cpu_ms_per_transaction": r.limits.map(|l| l.1.db_ms),
+                "ratio_to_exact": r.limits.map(|l| r.rps / l.0.tps),
+                "ratio_to_least": r.limits.map(|l| r.rps / l.1.tps),
                 "sql_per_request": r.sql.iter().map(|(n, q)| serde_json::json!({"calls": n, "query": q})).collect::<Vec<_>>(),
             })
         })
