@@ -463,10 +463,9 @@ async fn seed_bulk(db: &Db, username: &str) {
 /// Export of the bulk account (time, MB/s, peak RSS growth while the body
 /// is read and thrown away), then its import into an empty account (every
 /// id belongs to the first account, so every item is reassigned).
-async fn bulk(base: &str, db: &Db, pid: u32) {
-    seed_bulk(db, "bulk").await;
-    let c = logged_in(base, "bulk").await;
-    let url = format!("{base}/api/v1/settings/export");
+/// Runs `work` while sampling the server's RSS every 5 ms: its output and
+/// the peak RSS growth over the RSS before it, in MiB.
+async fn rss_growth<T>(pid: u32, work: impl std::future::Future<Output = T>) -> (T, f64) {
     let rss = move || (status_mib(pid, "VmRSS:") * 1_048_576.0) as u64;
     let before = rss();
     let peak = Arc::new(std::sync::atomic::AtomicU64::new(before));
@@ -480,25 +479,36 @@ async fn bulk(base: &str, db: &Db, pid: u32) {
             }
         })
     };
-    let started = Instant::now();
-    let mut res = c.get(&url).send().await.expect("export");
-    assert_eq!(res.status(), 200);
-    let mut bytes = 0usize;
-    while let Some(chunk) = res.chunk().await.expect("chunk") {
-        bytes += chunk.len();
-    }
-    let took = started.elapsed();
+    let out = work.await;
     sampling.store(false, std::sync::atomic::Ordering::Relaxed);
     sampler.await.expect("sampler");
     let growth = peak
         .load(std::sync::atomic::Ordering::Relaxed)
         .saturating_sub(before);
+    (out, growth as f64 / 1_048_576.0)
+}
+
+async fn bulk(base: &str, db: &Db, pid: u32) {
+    seed_bulk(db, "bulk").await;
+    let c = logged_in(base, "bulk").await;
+    let url = format!("{base}/api/v1/settings/export");
+    let started = Instant::now();
+    let (bytes, growth) = rss_growth(pid, async {
+        let mut res = c.get(&url).send().await.expect("export");
+        assert_eq!(res.status(), 200);
+        let mut bytes = 0usize;
+        while let Some(chunk) = res.chunk().await.expect("chunk") {
+            bytes += chunk.len();
+        }
+        bytes
+    })
+    .await;
+    let took = started.elapsed();
     let mb = bytes as f64 / 1e6;
     println!(
-        "export 100,000 entries + 50,000 sets: {mb:.1} MB in {:.2} s = {:.1} MB/s, server peak RSS growth {:.1} MiB",
+        "export 100,000 entries + 50,000 sets: {mb:.1} MB in {:.2} s = {:.1} MB/s, server peak RSS growth {growth:.1} MiB",
         took.as_secs_f64(),
         mb / took.as_secs_f64(),
-        growth as f64 / 1_048_576.0
     );
 
     let doc = c
@@ -512,17 +522,21 @@ async fn bulk(base: &str, db: &Db, pid: u32) {
     seed_journal(db, "bulk-copy", 0).await;
     let copy = logged_in(base, "bulk-copy").await;
     let started = Instant::now();
-    let res = copy
-        .post(format!("{base}/api/v1/settings/import"))
-        .header("content-type", "application/json")
-        .body(doc)
-        .send()
-        .await
-        .expect("import");
-    let status = res.status();
-    let report: serde_json::Value = res.json().await.expect("report");
+    let ((status, report), growth) = rss_growth(pid, async {
+        let res = copy
+            .post(format!("{base}/api/v1/settings/import"))
+            .header("content-type", "application/json")
+            .body(doc)
+            .send()
+            .await
+            .expect("import");
+        let status = res.status();
+        let report: serde_json::Value = res.json().await.expect("report");
+        (status, report)
+    })
+    .await;
     println!(
-        "import of it into an empty account: {:.2} s (status {status}, reassigned journal {}, logs {})",
+        "import of it into an empty account: {:.2} s (status {status}, reassigned journal {}, logs {}), server peak RSS growth {growth:.1} MiB",
         started.elapsed().as_secs_f64(),
         report["reassigned"]["journal"],
         report["reassigned"]["logs"]

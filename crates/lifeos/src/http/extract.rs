@@ -4,11 +4,12 @@
 
 use crate::http::error::{ApiError, Code};
 use actix_web::dev::Payload;
-use actix_web::web::BytesMut;
+use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use lifeos_kernel::FieldError;
 use serde::de::DeserializeOwned;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -38,18 +39,40 @@ where
     read_body_up_to(req, payload, DEFAULT_BODY_LIMIT).await
 }
 
-/// Reads the whole body up to `limit` bytes, counting what arrives (a
-/// missing or lying `Content-Length` changes nothing), within the
-/// configured body timeout per MiB of the limit (a body that stalls is
-/// refused, not waited for).
+/// Reads the whole body up to `limit` bytes, as one buffer (see
+/// [`read_chunks_up_to`]).
 ///
 /// # Errors
-/// 413 when the body (or its announced length) exceeds the limit.
+/// As [`read_chunks_up_to`].
 pub async fn read_body_up_to<S>(
     req: &HttpRequest,
     payload: &mut S,
     limit: usize,
 ) -> Result<BytesMut, ApiError>
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
+        + Unpin,
+{
+    let chunks = read_chunks_up_to(req, payload, limit).await?;
+    let mut body = BytesMut::with_capacity(chunks.iter().map(Bytes::len).sum());
+    for chunk in chunks {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Reads the whole body up to `limit` bytes, in the chunks it arrived in,
+/// counting what arrives (a missing or lying `Content-Length` changes
+/// nothing), within the configured body timeout per MiB of the limit (a
+/// body that stalls is refused, not waited for).
+///
+/// # Errors
+/// 413 when the body (or its announced length) exceeds the limit.
+pub async fn read_chunks_up_to<S>(
+    req: &HttpRequest,
+    payload: &mut S,
+    limit: usize,
+) -> Result<Vec<Bytes>, ApiError>
 where
     S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
         + Unpin,
@@ -75,7 +98,7 @@ where
         .map_or(std::time::Duration::from_secs(30), |s| s.web.body_timeout);
     let timeout = per_mib * u32::try_from((limit / DEFAULT_BODY_LIMIT).max(1)).unwrap_or(1);
     // The chunks as they came (a stalled client holds what it sent, not a
-    // doubling buffer), joined once at the end.
+    // doubling buffer).
     let mut chunks = Vec::new();
     let mut len = 0;
     let read = async {
@@ -105,11 +128,7 @@ where
                 ),
             )
         })??;
-    let mut body = BytesMut::with_capacity(len);
-    for chunk in chunks {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    Ok(chunks)
 }
 
 /// Removes serde_json's " at line 1 column 5" suffix.
@@ -143,7 +162,25 @@ fn field_path(path: &serde_path_to_error::Path, msg: &str) -> Option<String> {
 /// # Errors
 /// 422 `VALIDATION_ERROR`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    deserialize(serde_json::Deserializer::from_slice(bytes))
+}
+
+/// [`parse_json`] of a body read as it arrived, chunk by chunk: each chunk
+/// is freed once parsed, so a large body (the import) is never held twice
+/// (joined, then parsed) nor whole beside its parsed document.
+///
+/// # Errors
+/// 422 `VALIDATION_ERROR`.
+pub fn parse_json_chunks<T: DeserializeOwned>(chunks: Vec<Bytes>) -> Result<T, ApiError> {
+    let reader = std::io::BufReader::with_capacity(64 * 1024, ChunkReader(chunks.into()));
+    deserialize(serde_json::Deserializer::from_reader(reader))
+}
+
+fn deserialize<'de, T, R>(mut de: serde_json::Deserializer<R>) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    R: serde_json::de::Read<'de>,
+{
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let msg = clean(&e.inner().to_string());
         let detail = format!("Invalid request body: {msg}.");
@@ -160,6 +197,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )
     })?;
     Ok(value)
+}
+
+/// The chunks of a body as one `Read`, dropping each once it is read.
+struct ChunkReader(VecDeque<Bytes>);
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while let Some(front) = self.0.front_mut() {
+            if front.is_empty() {
+                self.0.pop_front();
+                continue;
+            }
+            let n = front.len().min(buf.len());
+            buf[..n].copy_from_slice(&front.split_to(n));
+            return Ok(n);
+        }
+        Ok(0)
+    }
 }
 
 /// A JSON request body.
@@ -313,5 +368,59 @@ mod tests {
             let e = parse_json::<Body>(format!("{ok}{tail}").as_bytes()).unwrap_err();
             assert_eq!(e.code(), Code::ValidationError, "{tail}");
         }
+    }
+
+    /// `text` cut into chunks at `cuts` (byte offsets), empty chunks kept.
+    fn chunks(text: &str, cuts: &[usize]) -> Vec<Bytes> {
+        let bytes = Bytes::copy_from_slice(text.as_bytes());
+        let mut out = Vec::new();
+        let mut from = 0;
+        for &at in cuts {
+            out.push(bytes.slice(from..at));
+            from = at;
+        }
+        out.push(bytes.slice(from..));
+        out
+    }
+
+    #[test]
+    fn a_body_in_chunks_parses_wherever_it_is_cut() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Doc {
+            name: String,
+            items: Vec<u32>,
+        }
+        let text = r#"{"name":"Zoë — ünïcode","items":[1,22,333]}"#;
+        let want = Doc {
+            name: "Zoë — ünïcode".into(),
+            items: vec![1, 22, 333],
+        };
+        // Every single cut (inside multi-byte characters too), and cuts at
+        // every byte with empty chunks between them.
+        for at in 0..=text.len() {
+            let got: Doc = parse_json_chunks(chunks(text, &[at])).unwrap();
+            assert_eq!(got, want, "cut at {at}");
+        }
+        let every: Vec<usize> = (0..=text.len()).flat_map(|i| [i, i]).collect();
+        assert_eq!(
+            parse_json_chunks::<Doc>(chunks(text, &every)).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse_json_chunks::<Doc>(Vec::new()).unwrap_err().code(),
+            Code::ValidationError
+        );
+    }
+
+    #[test]
+    fn a_body_in_chunks_fails_as_one_would() {
+        let ok = r#"{"name":"a","inner":{"count":1}}"#;
+        let text = format!("{ok} trailing");
+        let e = parse_json_chunks::<Body>(chunks(&text, &[5, 20])).unwrap_err();
+        assert_eq!(e.code(), Code::ValidationError);
+        let bad = r#"{"name":"a","inner":{"count":"x"}}"#;
+        let e = parse_json_chunks::<Body>(chunks(bad, &[3, 17])).unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("inner.count"));
+        assert!(parse_json_chunks::<Body>(chunks(&format!("{ok}\n "), &[1])).is_ok());
     }
 }

@@ -7,7 +7,7 @@
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
-use crate::http::extract::{has_content_type, parse_json, read_body_up_to};
+use crate::http::extract::{has_content_type, parse_json_chunks, read_chunks_up_to};
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -164,9 +164,9 @@ pub async fn import(
             "The import must be JSON (Content-Type: application/json).",
         ));
     }
-    let body = read_body_up_to(&req, &mut payload, IMPORT_LIMIT).await?;
+    let chunks = read_chunks_up_to(&req, &mut payload, IMPORT_LIMIT).await?;
     let checked = web::block(move || {
-        let doc: Document = parse_json(&body)?;
+        let doc: Document = parse_json_chunks(chunks)?;
         check(doc).map_err(ApiError::from)
     })
     .await
