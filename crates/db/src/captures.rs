@@ -3,6 +3,7 @@
 
 use crate::calendar::insert_event_on;
 use crate::journal::insert_entry_on;
+use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::projects::insert_task_on;
 use crate::schema::{captures as cp, idempotency_keys as ik};
@@ -203,7 +204,10 @@ impl CaptureRepository for PgStore {
     ) -> Result<(Vec<Capture>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let base = || {
-            let mut q = cp::table.filter(cp::user_id.eq(user.0)).into_boxed();
+            // One plan for every user (see `owner`).
+            let mut q = cp::table
+                .filter(cp::user_id.nullable().eq(owner(user.0)))
+                .into_boxed();
             if let Some(s) = status {
                 q = q.filter(cp::status.eq(s.as_str()));
             }

@@ -1,5 +1,6 @@
 //! The journal port over PostgreSQL.
 
+use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::schema::journal_entries as je;
 use crate::{PgStore, store_error};
@@ -97,7 +98,16 @@ pub(crate) async fn insert_entry_on(
 }
 
 fn filtered(user: UserId, f: &EntryFilter) -> je::BoxedQuery<'static, diesel::pg::Pg> {
-    let mut q = je::table.filter(je::user_id.eq(user.0)).into_boxed();
+    // A full-text search keeps the user's own estimate (the planner weighs
+    // the search index against the user's rows); a plain list is planned
+    // once for every user (see `owner`).
+    let mut q = if f.q.is_some() {
+        je::table.filter(je::user_id.eq(user.0)).into_boxed()
+    } else {
+        je::table
+            .filter(je::user_id.nullable().eq(owner(user.0)))
+            .into_boxed()
+    };
     if let Some(k) = f.kind {
         q = q.filter(je::entry_type.eq(k.as_str()));
     }

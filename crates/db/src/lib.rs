@@ -11,6 +11,7 @@ mod dashboard;
 mod error;
 mod feeds;
 mod journal;
+mod owner;
 mod paged;
 mod pool;
 mod projects;

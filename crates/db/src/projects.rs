@@ -3,6 +3,7 @@
 //! for tasks), so concurrent inserts, moves, deletes and reorders serialise
 //! and positions stay 0..n-1.
 
+use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::schema::{project_notes as pn, projects as pr, tasks as tk, users};
 use crate::{PgStore, store_error};
@@ -545,7 +546,10 @@ impl ProjectRepository for PgStore {
     ) -> Result<(Vec<Task>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let base = || {
-            let mut q = tk::table.filter(tk::user_id.eq(user.0)).into_boxed();
+            // One plan for every user (see `owner`).
+            let mut q = tk::table
+                .filter(tk::user_id.nullable().eq(owner(user.0)))
+                .into_boxed();
             if let Some(s) = f.status {
                 q = q.filter(tk::status.eq(s.as_str()));
             }

@@ -5,9 +5,11 @@ use chrono::NaiveDate;
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use lifeos_captures::CaptureRepository;
 use lifeos_db::{PgStore, PoolConfig, connect};
 use lifeos_journal::EntryRepository;
 use lifeos_kernel::{UserId, WeekStart};
+use lifeos_projects::ProjectRepository;
 use lifeos_testdb::TestDb;
 
 #[derive(QueryableByName)]
@@ -116,4 +118,91 @@ async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
     // a bound LIMIT the generic plan is costed for 10 % of the rows and
     // every call is planned again (custom = 10, generic = 0).
     assert_eq!((plans.custom, plans.generic), (5, 5));
+}
+
+#[tokio::test]
+async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() {
+    let db = TestDb::new().await;
+    let pool = connect(
+        db.url(),
+        PoolConfig {
+            max_size: 1,
+            ..PoolConfig::default()
+        },
+    )
+    .unwrap();
+    let store = PgStore::new(pool.clone());
+    let (small, big) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    // Each user's entries, captures and tasks: 1,000 for the one listed,
+    // 10,000 for the other, so the listed user is well below the average.
+    // Triggers off while seeding (the journal's streak runs are not listed).
+    let mut seed = String::from("SET session_replication_role = replica;");
+    for (user, name, n) in [(small, "small", 1_000), (big, "big", 10_000)] {
+        let project = uuid::Uuid::new_v4();
+        seed.push_str(&format!(
+            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', '{name}', 'h');
+             INSERT INTO journal_entries
+                 (id, user_id, entry_type, entry_date, period_start, content, word_count,
+                  created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', 'morning_pages', d, d,
+                    '{{\"body\": \"a day\"}}', 2, now(), now()
+               FROM generate_series(date '1990-01-01', date '1990-01-01' + {n} - 1, interval '1 day') d;
+             INSERT INTO captures (id, user_id, content, source, created_at)
+             SELECT gen_random_uuid(), '{user}', 'note ' || i, 'web', now()
+               FROM generate_series(1, {n}) i;
+             INSERT INTO projects (id, user_id, name, position, created_at, updated_at)
+             VALUES ('{project}', '{user}', 'p', 0, now(), now());
+             INSERT INTO tasks (id, user_id, project_id, title, position, created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', '{project}', 't' || i, i, now(), now()
+               FROM generate_series(1, {n}) i;"
+        ));
+    }
+    seed.push_str("SET session_replication_role = DEFAULT; ANALYZE;");
+    pool.get()
+        .await
+        .unwrap()
+        .batch_execute(&seed)
+        .await
+        .unwrap();
+    let user = UserId(small);
+    for _ in 0..10 {
+        let (entries, total) = store
+            .list_entries(user, &lifeos_journal::EntryFilter::default())
+            .await
+            .unwrap();
+        assert_eq!((entries.len(), total), (20, 1_000));
+        let (captures, total) = store
+            .list_captures(user, None, lifeos_kernel::PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!((captures.len(), total), (20, 1_000));
+        let (tasks, total) = store
+            .list_tasks(user, &lifeos_projects::TaskFilter::default())
+            .await
+            .unwrap();
+        assert_eq!((tasks.len(), total), (20, 1_000));
+    }
+    let mut c = pool.get().await.unwrap();
+    let mut seen = Vec::new();
+    for table in ["journal_entries", "captures", "tasks"] {
+        let plans: Plans = diesel::sql_query(format!(
+            "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
+             WHERE statement LIKE '%FROM \"{table}\"%LIMIT 20' \
+               AND statement NOT LIKE '%pg_prepared_statements%'"
+        ))
+        .get_result(&mut *c)
+        .await
+        .unwrap();
+        seen.push((table, plans.custom, plans.generic));
+    }
+    // With `user_id = $1` the custom plan, estimated from this user's 1,000
+    // rows, beats the generic one (the average's 5,500): 10 custom each.
+    assert_eq!(
+        seen,
+        [
+            ("journal_entries", 5, 5),
+            ("captures", 5, 5),
+            ("tasks", 5, 5)
+        ]
+    );
 }
