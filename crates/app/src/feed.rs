@@ -143,7 +143,8 @@ pub struct CreatedFeed {
 pub struct RenderedFeed {
     /// The iCalendar text.
     pub body: String,
-    /// A strong `ETag` of the text (quoted).
+    /// The text's SHA-256 in hex: a strong `ETag`'s value (the HTTP layer
+    /// quotes it).
     pub etag: String,
     /// The newest change among what it shows, if anything.
     pub last_modified: Option<DateTime<Utc>>,
@@ -250,7 +251,7 @@ impl Feeds {
         let events = self.calendar.all_events(user).await?;
         let tasks = self.store.open_tasks_due(user).await?;
         let body = render(&name, &events, &tasks, self.clock.now().year());
-        let etag = format!("\"{}\"", hex::encode(Sha256::digest(body.as_bytes())));
+        let etag = hex::encode(Sha256::digest(body.as_bytes()));
         let last_modified = events
             .iter()
             .map(|(e, _)| e.updated_at)

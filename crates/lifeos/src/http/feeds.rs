@@ -173,7 +173,7 @@ fn matches(req: &HttpRequest, etag: &EntityTag) -> bool {
 pub async fn feed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let token = req.match_info().get("token").unwrap_or_default();
     let rendered = state(&req)?.feeds.render(token).await?;
-    let etag = EntityTag::new_strong(rendered.etag.trim_matches('"').to_owned());
+    let etag = EntityTag::new_strong(rendered.etag.clone());
     let unchanged = matches(&req, &etag);
     let mut res = if unchanged {
         HttpResponse::NotModified()
