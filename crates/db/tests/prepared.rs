@@ -1,12 +1,14 @@
 //! Hand-written statements are prepared once per connection and reused:
 //! PostgreSQL plans them once, not on every request (docs/performance.md).
 
+#![expect(clippy::unwrap_used, reason = "setup failures should fail the test loudly")]
+
 use chrono::NaiveDate;
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use lifeos_captures::CaptureRepository;
-use lifeos_db::{PgStore, PoolConfig, connect};
+use lifeos_db::{PgPool, PgStore, PoolConfig, connect};
 use lifeos_journal::EntryRepository;
 use lifeos_kernel::{UserId, WeekStart};
 use lifeos_projects::ProjectRepository;
@@ -18,10 +20,9 @@ struct Count {
     n: i64,
 }
 
-#[tokio::test]
-async fn a_raw_statement_is_prepared_once_and_reused() {
-    let db = TestDb::new().await;
-    // One connection, so every call below runs on the same session.
+/// A store over a pool of one connection, so every call runs on the same
+/// session (whose prepared statements the test then reads), after `setup`.
+async fn one_session(db: &TestDb, setup: &str) -> (PgPool, PgStore) {
     let pool = connect(
         db.url(),
         PoolConfig {
@@ -30,16 +31,40 @@ async fn a_raw_statement_is_prepared_once_and_reused() {
         },
     )
     .unwrap();
-    let store = PgStore::new(pool.clone());
-    let user = uuid::Uuid::new_v4();
     pool.get()
         .await
         .unwrap()
-        .batch_execute(&format!(
-            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'prep', 'h')"
-        ))
+        .batch_execute(setup)
         .await
         .unwrap();
+    let store = PgStore::new(pool.clone());
+    (pool, store)
+}
+
+/// How often the session's first-page statement over `table` was planned
+/// custom and generic.
+async fn plans_of(pool: &PgPool, table: &str) -> (i64, i64) {
+    let mut c = pool.get().await.unwrap();
+    let plans: Plans = diesel::sql_query(format!(
+        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
+         WHERE statement LIKE '%FROM \"{table}\"%LIMIT 20' \
+           AND statement NOT LIKE '%pg_prepared_statements%'"
+    ))
+    .get_result(&mut *c)
+    .await
+    .unwrap();
+    (plans.custom, plans.generic)
+}
+
+#[tokio::test]
+async fn a_raw_statement_is_prepared_once_and_reused() {
+    let db = TestDb::new().await;
+    let user = uuid::Uuid::new_v4();
+    let (pool, store) = one_session(
+        &db,
+        &format!("INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'prep', 'h')"),
+    )
+    .await;
     let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     for _ in 0..3 {
         store
@@ -72,21 +97,11 @@ struct Plans {
 #[tokio::test]
 async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
     let db = TestDb::new().await;
-    let pool = connect(
-        db.url(),
-        PoolConfig {
-            max_size: 1,
-            ..PoolConfig::default()
-        },
-    )
-    .unwrap();
-    let store = PgStore::new(pool.clone());
     let user = uuid::Uuid::new_v4();
     // A year of one user's entries, analysed as autovacuum would.
-    pool.get()
-        .await
-        .unwrap()
-        .batch_execute(&format!(
+    let (pool, store) = one_session(
+        &db,
+        &format!(
             "INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'plans', 'h');
              INSERT INTO journal_entries
                  (id, user_id, entry_type, entry_date, period_start, content, word_count,
@@ -95,9 +110,9 @@ async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
                     '{{\"body\": \"a day\"}}', 2, now(), now()
                FROM generate_series(date '2025-01-01', date '2025-12-31', interval '1 day') d;
              ANALYZE journal_entries;"
-        ))
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     for _ in 0..10 {
         let (items, total) = store
             .list_entries(UserId(user), &lifeos_journal::EntryFilter::default())
@@ -105,33 +120,16 @@ async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
             .unwrap();
         assert_eq!((items.len(), total), (20, 365));
     }
-    let mut c = pool.get().await.unwrap();
-    let plans: Plans = diesel::sql_query(
-        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
-         WHERE statement LIKE '%FROM \"journal_entries\"%' \
-           AND statement NOT LIKE '%pg_prepared_statements%'",
-    )
-    .get_result(&mut *c)
-    .await
-    .unwrap();
+    let plans = plans_of(&pool, "journal_entries").await;
     // PostgreSQL tries five custom plans, then keeps the generic one: with
     // a bound LIMIT the generic plan is costed for 10 % of the rows and
     // every call is planned again (custom = 10, generic = 0).
-    assert_eq!((plans.custom, plans.generic), (5, 5));
+    assert_eq!(plans, (5, 5));
 }
 
 #[tokio::test]
 async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() {
     let db = TestDb::new().await;
-    let pool = connect(
-        db.url(),
-        PoolConfig {
-            max_size: 1,
-            ..PoolConfig::default()
-        },
-    )
-    .unwrap();
-    let store = PgStore::new(pool.clone());
     let (small, big) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
     // Each user's entries, captures and tasks: 1,000 for the one listed,
     // 10,000 for the other, so the listed user is well below the average.
@@ -158,12 +156,7 @@ async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() 
         ));
     }
     seed.push_str("SET session_replication_role = DEFAULT; ANALYZE;");
-    pool.get()
-        .await
-        .unwrap()
-        .batch_execute(&seed)
-        .await
-        .unwrap();
+    let (pool, store) = one_session(&db, &seed).await;
     let user = UserId(small);
     for _ in 0..10 {
         let (entries, total) = store
@@ -182,18 +175,10 @@ async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() 
             .unwrap();
         assert_eq!((tasks.len(), total), (20, 1_000));
     }
-    let mut c = pool.get().await.unwrap();
     let mut seen = Vec::new();
     for table in ["journal_entries", "captures", "tasks"] {
-        let plans: Plans = diesel::sql_query(format!(
-            "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
-             WHERE statement LIKE '%FROM \"{table}\"%LIMIT 20' \
-               AND statement NOT LIKE '%pg_prepared_statements%'"
-        ))
-        .get_result(&mut *c)
-        .await
-        .unwrap();
-        seen.push((table, plans.custom, plans.generic));
+        let (custom, generic) = plans_of(&pool, table).await;
+        seen.push((table, custom, generic));
     }
     // With `user_id = $1` the custom plan, estimated from this user's 1,000
     // rows, beats the generic one (the average's 5,500): 10 custom each.
