@@ -1,7 +1,10 @@
 //! Hand-written statements are prepared once per connection and reused:
 //! PostgreSQL plans them once, not on every request (docs/performance.md).
 
-#![expect(clippy::unwrap_used, reason = "setup failures should fail the test loudly")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "setup failures should fail the test loudly"
+)]
 
 use chrono::NaiveDate;
 use diesel::QueryableByName;
