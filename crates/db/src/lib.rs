@@ -26,7 +26,7 @@ mod transfer;
 mod workouts;
 
 pub use error::{pool_error, store_error};
-pub use pool::{MIGRATIONS, PoolConfig, connect, run_migrations};
+pub use pool::{MIGRATIONS, PoolConfig, connect, fill, run_migrations};
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::RunQueryDsl;

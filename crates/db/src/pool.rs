@@ -77,6 +77,28 @@ pub fn connect(url: &str, config: PoolConfig) -> Result<PgPool, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Opens every connection the pool may hold, one after another, and puts
+/// them back idle: the server calls it in the background once it listens,
+/// so the first burst of requests finds its connections open instead of
+/// each opening one (a new PostgreSQL backend, its authentication and the
+/// setup statements, several milliseconds each and all at once: the first
+/// requests of a burst took 70–124 ms against a p99 of 16). The pool never
+/// closes a healthy connection, so this is paid once per start. Stops at
+/// the first that cannot be opened (the server still starts with the
+/// database down, and requests open them later). Returns the pool's size.
+pub async fn fill(pool: &PgPool) -> usize {
+    let mut held = Vec::with_capacity(pool.status().max_size);
+    while pool.status().size < pool.status().max_size {
+        match pool.get().await {
+            // Held until the end, so the next `get` opens another (or
+            // takes one a request has just put back).
+            Ok(conn) => held.push(conn),
+            Err(_) => break,
+        }
+    }
+    pool.status().size
+}
+
 /// Applies pending migrations under a PostgreSQL advisory lock, so several
 /// replicas starting at once apply them once. Applying twice is a no-op.
 /// Needs a multi-thread tokio runtime (the harness uses `block_in_place`).

@@ -99,6 +99,20 @@ where
         errors += e;
     }
     let elapsed = started.elapsed();
+    // BENCH_TRACE=<folder>: every request's start and duration, one CSV
+    // per scenario, to see whether the slowest are alone or together.
+    if let Ok(dir) = std::env::var("BENCH_TRACE") {
+        let mut csv = String::from("began_ms,took_ms,number\n");
+        for (took, at, i) in &timed {
+            csv += &format!(
+                "{:.3},{:.3},{i}\n",
+                at.as_secs_f64() * 1e3,
+                took.as_secs_f64() * 1e3
+            );
+        }
+        let file = name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+        std::fs::write(format!("{dir}/{file}-{concurrency}.csv"), csv).expect("trace");
+    }
     timed.sort();
     // When the slowest request began, and the how-manieth it was: at the
     // start of a scenario (connections, plans, caches warming) or anywhere.
@@ -1055,7 +1069,20 @@ fn machine() -> serde_json::Value {
         "cores": std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
         "memory_bytes": memory_kib * 1024,
         "cpu": cpu,
+        "sched_autogroup": autogroup(),
     })
+}
+
+/// Whether the kernel schedules each session as a group of its own
+/// (`kernel.sched_autogroup_enabled`). Every PostgreSQL backend calls
+/// `setsid`, so then each is a group of its own beside the server's and the
+/// load generator's, and on a saturated 2-core box single requests stall
+/// for 100 ms to 1.2 s (docs/performance.md, "The tail"). `None` on a
+/// kernel without autogroups.
+fn autogroup() -> Option<bool> {
+    std::fs::read_to_string("/proc/sys/kernel/sched_autogroup_enabled")
+        .ok()
+        .map(|v| v.trim() == "1")
 }
 
 fn commit() -> String {
@@ -1119,7 +1146,11 @@ async fn main() {
         .env("BIND", format!("127.0.0.1:{port}"))
         .env("BCRYPT_COST", "4")
         .env("COOKIE_SECURE", "false")
-        .env("DATABASE_POOL_SIZE", "16")
+        // BENCH_POOL=<n> tries another pool size (16 by default).
+        .env(
+            "DATABASE_POOL_SIZE",
+            std::env::var("BENCH_POOL").unwrap_or_else(|_| "16".into()),
+        )
         .env("RUST_LOG", "warn")
         .spawn()
         .expect("start the server");
@@ -1461,6 +1492,14 @@ async fn main() {
         );
     }
     println!("server RSS: idle {idle_rss:.1} MiB, peak over the run {peak_rss:.1} MiB");
+    if autogroup() == Some(true) {
+        println!(
+            "note: kernel.sched_autogroup_enabled=1, so every PostgreSQL backend is a \
+             scheduling group of its own: expect single requests of 100 ms and more under \
+             load (docs/performance.md, \"The tail\"); `sysctl -w \
+             kernel.sched_autogroup_enabled=0` measures the server as systemd or Docker runs it"
+        );
+    }
     for r in reports
         .iter()
         .filter(|r| r.max > Duration::from_millis(100))

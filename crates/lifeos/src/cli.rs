@@ -225,6 +225,11 @@ async fn serve_with(config: &Config, db: &Db) -> Result<(), String> {
         tracing::info!(count = applied.len(), "applied migrations");
     }
     let app = Application::build(config, &db.url, db.secret.as_bytes())?;
+    let pool = app.state().store.pool().clone();
+    tokio::spawn(async move {
+        let opened = lifeos_db::fill(&pool).await;
+        tracing::debug!(opened, "opened the pool's connections");
+    });
     let auth = app.state().auth.clone();
     tokio::spawn(async move {
         if let Err(e) = auth.warm_up().await {
