@@ -194,3 +194,59 @@ async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() 
         ]
     );
 }
+
+#[tokio::test]
+async fn a_capture_under_an_idempotency_key_keeps_one_plan() {
+    use lifeos_captures::{CaptureId, NewCapture, Receipt};
+    let db = TestDb::new().await;
+    let user = uuid::Uuid::new_v4();
+    // Keys of another user, some expired, analysed: the cleanup's estimate
+    // then differs between a custom and a generic plan.
+    let (pool, store) = one_session(
+        &db,
+        &format!(
+            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'keys', 'h');
+             INSERT INTO users (id, username, password_hash)
+                 VALUES ('00000000-0000-0000-0000-000000000001', 'other', 'h');
+             INSERT INTO idempotency_keys (user_id, key, request_hash, capture_id, message, created_at)
+             SELECT '00000000-0000-0000-0000-000000000001', 'k' || i, '\\x01', gen_random_uuid(), 'm',
+                    now() - make_interval(hours => i % 48)
+               FROM generate_series(1, 3000) i;
+             ANALYZE idempotency_keys;"
+        ),
+    )
+    .await;
+    for i in 0..10 {
+        let id = uuid::Uuid::new_v4();
+        let outcome = store
+            .insert_capture_once(
+                NewCapture {
+                    id: CaptureId(id),
+                    user: UserId(user),
+                    content: "milk".into(),
+                    source: "api".into(),
+                    now: chrono::Utc::now(),
+                },
+                &format!("key-{i}"),
+                &[1],
+                &Receipt {
+                    capture: CaptureId(id),
+                    message: "Captured.".into(),
+                },
+                chrono::Duration::hours(24),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(outcome, lifeos_captures::KeyOutcome::Created));
+    }
+    let mut c = pool.get().await.unwrap();
+    let plans: Plans = diesel::sql_query(
+        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
+         WHERE statement LIKE 'WITH gone AS (%' AND statement NOT LIKE '%pg_prepared_statements%'",
+    )
+    .get_result(&mut *c)
+    .await
+    .unwrap();
+    // With `created_at <= $10` in the cleanup: custom = 10, generic = 0.
+    assert_eq!((plans.custom, plans.generic), (5, 5));
+}
