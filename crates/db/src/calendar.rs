@@ -4,6 +4,7 @@
 //! overrides with one `= ANY` query: two statements whatever the number of
 //! events.
 
+use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::schema::{event_overrides as eo, events as ev};
 use crate::{PgStore, store_error};
@@ -216,13 +217,13 @@ impl EventRepository for PgStore {
     ) -> Result<(Vec<Event>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let total: i64 = ev::table
-            .filter(ev::user_id.eq(user.0))
+            .filter(ev::user_id.nullable().eq(owner(user.0)))
             .count()
             .get_result(&mut conn)
             .await
             .map_err(store_error)?;
         let rows: Vec<EventRow> = ev::table
-            .filter(ev::user_id.eq(user.0))
+            .filter(ev::user_id.nullable().eq(owner(user.0)))
             .order((ev::starts_at.asc(), ev::id.asc()))
             .select(EventRow::as_select())
             .paged(page)

@@ -1,6 +1,7 @@
 //! Workout sessions and logged sets over PostgreSQL. Each write locks the
 //! session row in its transaction.
 
+use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::schema::{exercises as ex, programs as pg, workout_logs as wl, workout_sessions as ws};
 use crate::{PgStore, store_error};
@@ -217,7 +218,9 @@ impl SessionRepository for PgStore {
     ) -> Result<(Vec<WorkoutSession>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let base = || {
-            let mut q = ws::table.filter(ws::user_id.eq(user.0)).into_boxed();
+            let mut q = ws::table
+                .filter(ws::user_id.nullable().eq(owner(user.0)))
+                .into_boxed();
             if let Some(t) = f.from {
                 q = q.filter(ws::started_at.ge(t));
             }

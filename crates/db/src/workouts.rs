@@ -1,5 +1,6 @@
 //! The workouts ports over PostgreSQL.
 
+use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::schema::{exercises as ex, program_exercises as pe, programs as pg};
 use crate::{PgStore, store_error};
@@ -7,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
 use lifeos_workouts::{
@@ -63,8 +64,17 @@ struct ExerciseChangeset {
     updated_at: DateTime<Utc>,
 }
 
+diesel::define_sql_function! {
+    /// PostgreSQL's `lower(text)`. The lists sort by it; written with
+    /// `dsl::sql` instead, a statement is not cached by diesel, so it was
+    /// prepared and planned again on every request.
+    fn lower(x: Text) -> Text;
+}
+
 fn filtered(user: UserId, f: &ExerciseFilter) -> ex::BoxedQuery<'static, diesel::pg::Pg> {
-    let mut q = ex::table.filter(ex::user_id.eq(user.0)).into_boxed();
+    let mut q = ex::table
+        .filter(ex::user_id.nullable().eq(owner(user.0)))
+        .into_boxed();
     if let Some(c) = f.category {
         q = q.filter(ex::category.eq(c.as_str()));
     }
@@ -78,7 +88,7 @@ fn filtered(user: UserId, f: &ExerciseFilter) -> ex::BoxedQuery<'static, diesel:
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        q = q.filter(diesel::dsl::sql::<Bool>("name ILIKE ").bind::<Text, _>(pattern));
+        q = q.filter(ex::name.ilike(pattern));
     }
     q
 }
@@ -120,7 +130,7 @@ impl ExerciseRepository for PgStore {
             .await
             .map_err(store_error)?;
         let rows: Vec<ExerciseRow> = filtered(user, f)
-            .order((diesel::dsl::sql::<Text>("lower(name)"), ex::id))
+            .order((lower(ex::name), ex::id))
             .select(ExerciseRow::as_select())
             .paged(f.page)
             .load(&mut conn)
@@ -316,14 +326,14 @@ impl ProgramRepository for PgStore {
     ) -> Result<(Vec<Program>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let total: i64 = pg::table
-            .filter(pg::user_id.eq(user.0))
+            .filter(pg::user_id.nullable().eq(owner(user.0)))
             .count()
             .get_result(&mut conn)
             .await
             .map_err(store_error)?;
         let rows: Vec<ProgramRow> = pg::table
-            .filter(pg::user_id.eq(user.0))
-            .order((diesel::dsl::sql::<Text>("lower(name)"), pg::id))
+            .filter(pg::user_id.nullable().eq(owner(user.0)))
+            .order((lower(pg::name), pg::id))
             .select(ProgramRow::as_select())
             .paged(page)
             .load(&mut conn)

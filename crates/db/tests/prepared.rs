@@ -47,16 +47,7 @@ async fn one_session(db: &TestDb, setup: &str) -> (PgPool, PgStore) {
 /// How often the session's first-page statement over `table` was planned
 /// custom and generic.
 async fn plans_of(pool: &PgPool, table: &str) -> (i64, i64) {
-    let mut c = pool.get().await.unwrap();
-    let plans: Plans = diesel::sql_query(format!(
-        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
-         WHERE statement LIKE '%FROM \"{table}\"%LIMIT 20' \
-           AND statement NOT LIKE '%pg_prepared_statements%'"
-    ))
-    .get_result(&mut *c)
-    .await
-    .unwrap();
-    (plans.custom, plans.generic)
+    plans_like(pool, table, "%LIMIT 20").await
 }
 
 #[tokio::test]
@@ -249,4 +240,86 @@ async fn a_capture_under_an_idempotency_key_keeps_one_plan() {
     .unwrap();
     // With `created_at <= $10` in the cleanup: custom = 10, generic = 0.
     assert_eq!((plans.custom, plans.generic), (5, 5));
+}
+
+/// How often the session's statements over `table` that match `like` (a
+/// `LIKE` pattern of the rest of the statement) were planned custom and
+/// generic.
+async fn plans_like(pool: &PgPool, table: &str, like: &str) -> (i64, i64) {
+    let mut c = pool.get().await.unwrap();
+    let plans: Plans = diesel::sql_query(format!(
+        "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
+         WHERE statement LIKE '%FROM \"{table}\"{like}' \
+           AND statement NOT LIKE '%pg_prepared_statements%'"
+    ))
+    .get_result(&mut *c)
+    .await
+    .unwrap();
+    (plans.custom, plans.generic)
+}
+
+#[tokio::test]
+async fn the_other_lists_keep_one_plan_for_a_user_with_fewer_rows_too() {
+    use lifeos_calendar::EventRepository;
+    use lifeos_workouts::{
+        ExerciseFilter, ExerciseRepository, ProgramRepository, SessionFilter,
+        SessionRepository as WorkoutSessions,
+    };
+    let db = TestDb::new().await;
+    let (small, big) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    // Events, workout sessions, programs and exercises: 1,000 of the user
+    // listed, 10,000 of the other.
+    let mut seed = String::new();
+    for (user, name, n) in [(small, "small", 1_000), (big, "big", 10_000)] {
+        seed.push_str(&format!(
+            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', '{name}', 'h');
+             INSERT INTO events (id, user_id, title, all_day, starts_at, ends_at, timezone,
+                                 created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', 'e' || i, false, now() + make_interval(hours => i),
+                    now() + make_interval(hours => i + 1), 'UTC', now(), now()
+               FROM generate_series(1, {n}) i;
+             INSERT INTO workout_sessions (id, user_id, name, started_at, created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', 's' || i, now() - make_interval(hours => i),
+                    now(), now()
+               FROM generate_series(1, {n}) i;
+             INSERT INTO programs (id, user_id, name, created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', 'p' || i, now(), now()
+               FROM generate_series(1, {n}) i;
+             INSERT INTO exercises (id, user_id, name, category, created_at, updated_at)
+             SELECT gen_random_uuid(), '{user}', 'x' || i, 'strength', now(), now()
+               FROM generate_series(1, {n}) i;"
+        ));
+    }
+    seed.push_str("ANALYZE;");
+    let (pool, store) = one_session(&db, &seed).await;
+    let user = UserId(small);
+    let page = lifeos_kernel::PageRequest::default();
+    for _ in 0..10 {
+        let (items, total) = store.list_events(user, page).await.unwrap();
+        assert_eq!((items.len(), total), (20, 1_000));
+        let (items, total) = store
+            .list_sessions(user, &SessionFilter::default())
+            .await
+            .unwrap();
+        assert_eq!((items.len(), total), (20, 1_000));
+        let (items, total) = store.list_programs(user, page).await.unwrap();
+        assert_eq!((items.len(), total), (20, 1_000));
+        let (items, total) = store
+            .list_exercises(user, &ExerciseFilter::default())
+            .await
+            .unwrap();
+        assert_eq!((items.len(), total), (20, 1_000));
+    }
+    let mut seen = Vec::new();
+    for table in ["events", "workout_sessions", "programs", "exercises"] {
+        let page = plans_like(&pool, table, "%LIMIT 20").await;
+        let count = plans_like(&pool, table, " WHERE %").await;
+        seen.push((table, page, count));
+    }
+    // With `user_id = $1`: (10, 0) for every page and count.
+    let kept = ((5, 5), (5, 5));
+    assert_eq!(
+        seen,
+        ["events", "workout_sessions", "programs", "exercises"].map(|t| (t, kept.0, kept.1))
+    );
 }
