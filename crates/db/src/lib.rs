@@ -26,6 +26,13 @@ mod transfer;
 mod workouts;
 
 pub use error::{pool_error, store_error};
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `lower(text)` (names are unique per user without case).
+    /// Written as a `dsl::sql` fragment instead, a statement is not cached
+    /// by diesel, so it is prepared and planned again on every call.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
 pub use pool::{MIGRATIONS, PoolConfig, connect, fill, run_migrations};
 
 use diesel_async::AsyncPgConnection;

@@ -783,14 +783,8 @@ async fn facts(c: &mut AsyncPgConnection, me: Uuid, w: &Wanted) -> Result<Facts,
     if !w.exercise_names.is_empty() {
         f.exercise_names = ex::table
             .filter(ex::user_id.eq(me))
-            .filter(
-                diesel::dsl::sql::<diesel::sql_types::Text>("lower(name)")
-                    .eq_any(&w.exercise_names),
-            )
-            .select((
-                diesel::dsl::sql::<diesel::sql_types::Text>("lower(name)"),
-                ex::id,
-            ))
+            .filter(crate::lower(ex::name).eq_any(&w.exercise_names))
+            .select((crate::lower(ex::name), ex::id))
             .load::<(String, Uuid)>(c)
             .await?
             .into_iter()

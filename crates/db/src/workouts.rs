@@ -1,5 +1,6 @@
 //! The workouts ports over PostgreSQL.
 
+use crate::lower;
 use crate::owner::owner;
 use crate::paged::Paginate;
 use crate::schema::{exercises as ex, program_exercises as pe, programs as pg};
@@ -8,7 +9,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
 use lifeos_workouts::{
@@ -62,13 +62,6 @@ struct ExerciseChangeset {
     notes: Option<Option<String>>,
     archived: Option<bool>,
     updated_at: DateTime<Utc>,
-}
-
-diesel::define_sql_function! {
-    /// PostgreSQL's `lower(text)`. The lists sort by it; written with
-    /// `dsl::sql` instead, a statement is not cached by diesel, so it was
-    /// prepared and planned again on every request.
-    fn lower(x: Text) -> Text;
 }
 
 fn filtered(user: UserId, f: &ExerciseFilter) -> ex::BoxedQuery<'static, diesel::pg::Pg> {
