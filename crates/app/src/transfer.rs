@@ -5,10 +5,13 @@
 //!   by batch: [`ExportReader`] opens the snapshot, [`ExportStream`] turns
 //!   its batches into the JSON text, so memory holds one batch, never the
 //!   account.
-//! - **Import** checks the whole document by the modules' rules
-//!   ([`check`]), then [`ImportStore::restore`] runs, in one transaction,
-//!   the pure [`plan`] over facts read in that transaction and writes what
-//!   it decided.
+//! - **Import** reads the document from a [`DocumentSource`] twice, batch
+//!   by batch, so memory holds a batch, never the document: first
+//!   [`examine`] checks every item by the modules' rules ([`Checker`]) and
+//!   learns which ids it names ([`Survey`]); then [`Import::run`] has
+//!   [`ImportStore::restore`] read the facts about those ids in one
+//!   transaction and, in it, plans each batch again read ([`Planning`],
+//!   pure) and writes it, all or nothing.
 
 mod check;
 mod doc;
@@ -16,17 +19,21 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use check::{Checked, CheckedEvent, check};
+pub use check::{Checked, CheckedEvent, Checker, check, version};
 pub use doc::{
     ApiKeyDoc, CaptureDoc, Document, EventDoc, ExerciseDoc, JournalDoc, LogDoc, NoteDoc,
     OverrideDoc, ProgramDoc, ProgramItemDoc, ProjectDoc, TargetDoc, TaskDoc, UserDoc, WorkoutDoc,
 };
-pub use plan::{Facts, Holder, Kind, Report, Restore, RestoredEntry, Wanted, plan, wanted};
+pub use plan::{
+    Facts, Holder, Kind, Planning, ProjectsTasksNotes, Report, Restore, RestoredEntry,
+    SessionsAndSets, Survey, Wanted, plan, survey, wanted,
+};
 
 use async_trait::async_trait;
 use lifeos_kernel::{Clock, FieldError, StoreError, UserId, new_id};
 use serde::Serialize;
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// The format version this server writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -254,24 +261,178 @@ pub enum ImportError {
     /// The document breaks a rule (nothing was written).
     #[error(transparent)]
     Invalid(#[from] FieldError),
+    /// The document is not JSON of the export's shape, and the error names
+    /// no field (nothing was written).
+    #[error("{0}")]
+    Malformed(String),
     /// Storage failed (nothing was written).
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Decides the import from the facts (see [`plan`]).
-pub type Planner = Box<dyn FnOnce(&Facts) -> Result<Restore, FieldError> + Send>;
+/// What a [`DocumentSource`] reads.
+#[derive(Debug)]
+pub enum Part {
+    /// The document's `format_version`.
+    Version(u32),
+    /// A section begins (its index in [`SECTIONS`]), whether or not its
+    /// batches are wanted.
+    Section(usize),
+    /// A batch of a wanted section, in the document's order.
+    Batch(Batch),
+}
+
+/// An import document, read from its start as often as the import needs
+/// (twice), a batch at a time. Reading is blocking work (a file, a
+/// parser): call it where a worker may block.
+pub trait DocumentSource: Send {
+    /// Reads the document from its start, telling `visit` its version, each
+    /// section as it begins, and the batches of the sections `wanted`
+    /// accepts (the others are read past, not built).
+    ///
+    /// # Errors
+    /// [`ImportError::Invalid`] or [`ImportError::Malformed`] for a
+    /// document that is not of the export's shape; storage errors while
+    /// reading it; whatever `visit` answers.
+    fn scan(
+        &mut self,
+        wanted: &dyn Fn(usize) -> bool,
+        visit: &mut dyn FnMut(Part) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError>;
+}
+
+/// The first reading of an import: checks every item by its module's
+/// rules (the first broken one is answered with its path) and surveys the
+/// ids the document names. Blocking work.
+///
+/// # Errors
+/// The first broken rule; an unreadable document.
+pub fn examine(source: &mut dyn DocumentSource) -> Result<Survey, ImportError> {
+    let mut checker = Checker::default();
+    let mut survey = Survey::default();
+    source.scan(&|_| true, &mut |part| {
+        match part {
+            Part::Version(v) => version(v)?,
+            Part::Section(s) => survey.section(s),
+            Part::Batch(mut b) => {
+                check_batch(&mut checker, &mut b)?;
+                survey.add(&b);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(survey)
+}
+
+/// Checks one batch (see [`Checker`]); answers an events batch's events as
+/// the calendar reads them.
+fn check_batch(checker: &mut Checker, batch: &mut Batch) -> Result<Vec<CheckedEvent>, FieldError> {
+    match batch {
+        Batch::Journal(v) => checker.journal(v)?,
+        Batch::Exercises(v) => checker.exercises(v)?,
+        Batch::Programs(v) => checker.programs(v)?,
+        Batch::Workouts(v) => checker.workouts(v)?,
+        Batch::Projects(v) => checker.projects(v)?,
+        Batch::Captures(v) => checker.captures(v)?,
+        Batch::Events(v) => return checker.events(v),
+        Batch::ApiKeys(_) => {}
+    }
+    Ok(Vec::new())
+}
+
+/// The second reading: each batch checked again (which normalises it),
+/// planned and handed to `sink` to be written, sections in [`SECTIONS`]
+/// order — in one pass when the document has them in that order (as every
+/// export does), else one pass per section. API keys are never imported.
+/// Stops when `sink` answers `false` (the writer failed).
+fn restore_batches(
+    source: &mut dyn DocumentSource,
+    survey: &Survey,
+    facts: &Facts,
+    new_id: &mut dyn FnMut() -> Uuid,
+    sink: &mut dyn FnMut(Restore) -> bool,
+) -> Result<Report, ImportError> {
+    let mut planning = Planning::new(survey, facts, new_id);
+    // Checked already: this pass normalises (and would find the same).
+    let mut checker = Checker::again();
+    for round in survey.rounds() {
+        let mut stopped = false;
+        source.scan(&|s| round.contains(&s), &mut |part| {
+            let Part::Batch(mut batch) = part else {
+                return Ok(());
+            };
+            let events = check_batch(&mut checker, &mut batch)?;
+            let r = match batch {
+                Batch::Journal(v) => Restore {
+                    journal: planning.journal(v)?,
+                    ..Restore::default()
+                },
+                Batch::Exercises(v) => Restore {
+                    exercises: planning.exercises(v),
+                    ..Restore::default()
+                },
+                Batch::Programs(v) => Restore {
+                    programs: planning.programs(v)?,
+                    ..Restore::default()
+                },
+                Batch::Workouts(v) => {
+                    let (workouts, logs) = planning.workouts(v)?;
+                    Restore {
+                        workouts,
+                        logs,
+                        ..Restore::default()
+                    }
+                }
+                Batch::Projects(v) => {
+                    let (projects, tasks, notes) = planning.projects(v);
+                    Restore {
+                        projects,
+                        tasks,
+                        notes,
+                        ..Restore::default()
+                    }
+                }
+                Batch::Captures(v) => Restore {
+                    captures: planning.captures(v),
+                    ..Restore::default()
+                },
+                Batch::Events(_) => Restore {
+                    events: planning.events(events),
+                    ..Restore::default()
+                },
+                Batch::ApiKeys(_) => return Ok(()),
+            };
+            if sink(r) {
+                Ok(())
+            } else {
+                stopped = true;
+                Err(StoreError::internal("the import's writer stopped").into())
+            }
+        })?;
+        if stopped {
+            break;
+        }
+    }
+    Ok(planning.finish())
+}
+
+/// Plans and hands over an import's batches: given the facts the store
+/// read, calls its sink with each batch to write (`false`: stop), and
+/// answers the counts.
+pub type Planner =
+    Box<dyn FnOnce(&Facts, &mut dyn FnMut(Restore) -> bool) -> Result<Report, ImportError> + Send>;
 
 /// Writes an import, all or nothing.
 #[async_trait]
 pub trait ImportStore: Send + Sync {
     /// In one transaction (imports of one account one at a time): reads
-    /// the facts `wanted` names, asks `planner`, writes the [`Restore`]
-    /// and rebuilds what derives from it (journal streaks); answers its
-    /// report. Nothing is written when the planner or a write fails.
+    /// the facts `wanted` names, runs `planner` where a worker may block,
+    /// writes each batch it hands over, rebuilds what derives from them
+    /// (journal streaks) and answers the planner's report. Nothing is
+    /// written when the planner or a write fails.
     ///
     /// # Errors
-    /// [`ImportError::Invalid`] from the planner; storage errors.
+    /// The planner's error; storage errors.
     async fn restore(
         &self,
         user: UserId,
@@ -297,15 +458,22 @@ impl Import {
         Self { store }
     }
 
-    /// Restores a checked document (see [`check`], which is CPU work for
-    /// a worker that may block) in one transaction.
+    /// Restores an examined document (see [`examine`]) in one
+    /// transaction, reading it again from `source` batch by batch.
     ///
     /// # Errors
-    /// [`ImportError::Invalid`] for a reference that lands nowhere; storage
-    /// errors. Either way nothing is written.
-    pub async fn run(&self, user: UserId, checked: Checked) -> Result<Report, ImportError> {
-        let wanted = wanted(&checked);
-        let planner: Planner = Box::new(move |facts| plan(checked, facts, &mut new_id));
+    /// [`ImportError::Invalid`] for a reference that lands nowhere; an
+    /// unreadable document; storage errors. Either way nothing is written.
+    pub async fn run(
+        &self,
+        user: UserId,
+        mut survey: Survey,
+        mut source: Box<dyn DocumentSource>,
+    ) -> Result<Report, ImportError> {
+        let wanted = survey.take_wanted();
+        let planner: Planner = Box::new(move |facts, sink| {
+            restore_batches(source.as_mut(), &survey, facts, &mut new_id, sink)
+        });
         self.store.restore(user, wanted, planner).await
     }
 }

@@ -10,8 +10,9 @@
 //! in one `= ANY` query per kind. Memory holds one page.
 //!
 //! Import: one transaction, serialised per account by an advisory lock;
-//! the facts are read in it, the planner decides, and rows are written in
-//! multi-row `INSERT`s of up to [`CHUNK`] rows. The journal's per-row
+//! the facts are read in it, then the planner runs on a blocking thread
+//! and hands over its batches through a channel of one, each written in
+//! multi-row `INSERT`s of up to [`CHUNK`] rows before the next is taken. The journal's per-row
 //! streak trigger is switched off for the transaction and the runs rebuilt
 //! once (migration 000011).
 
@@ -38,7 +39,7 @@ use lifeos_app::transfer::{
 };
 use lifeos_calendar::When;
 use lifeos_journal::EntryKind;
-use lifeos_kernel::{FieldError, StoreError, UserId, WeekStart};
+use lifeos_kernel::{StoreError, UserId, WeekStart};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -725,7 +726,7 @@ fn api_key_doc(r: ApiKeyRow) -> ApiKeyDoc {
 #[derive(Debug)]
 enum TxError {
     Db(DieselError),
-    Invalid(FieldError),
+    Refused(ImportError),
     Planner(String),
 }
 
@@ -854,7 +855,9 @@ macro_rules! insert_all {
     }};
 }
 
-async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<Report, DieselError> {
+/// Writes one batch of an import (the journal's streaks are rebuilt once
+/// after the last, see [`PgStore::restore`]).
+async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<(), DieselError> {
     let Restore {
         journal,
         exercises,
@@ -866,11 +869,9 @@ async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<Report
         notes,
         captures,
         events,
-        report,
+        report: _,
     } = r;
     if !journal.is_empty() {
-        c.batch_execute("SELECT set_config('lifeos.bulk_journal', 'on', true)")
-            .await?;
         let rows: Vec<JournalRow> = journal
             .into_iter()
             .map(|e| JournalRow {
@@ -886,12 +887,6 @@ async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<Report
             })
             .collect();
         insert_all!(c, je, &rows, "journal");
-        crate::raw::query("SELECT journal_runs_rebuild($1)")
-            .bind::<SqlUuid, _>(me)
-            .execute(c)
-            .await?;
-        c.batch_execute("SELECT set_config('lifeos.bulk_journal', 'off', true)")
-            .await?;
     }
     let rows: Vec<ExerciseRow> = exercises
         .into_iter()
@@ -1071,7 +1066,7 @@ async fn write(c: &mut AsyncPgConnection, me: Uuid, r: Restore) -> Result<Report
         .collect();
     insert_all!(c, ev, &rows, "events");
     insert_all!(c, eo, &overrides, "changed occurrences");
-    Ok(report)
+    Ok(())
 }
 
 #[async_trait]
@@ -1093,18 +1088,46 @@ impl ImportStore for PgStore {
                 .bind::<SqlUuid, _>(me)
                 .execute(c)
                 .await?;
+                let wanted = wanted;
                 let facts = facts(c, me, &wanted).await?;
-                // Planning 100,000 items is CPU work: off the async worker.
-                let restore = tokio::task::spawn_blocking(move || planner(&facts))
+                // Megabytes for a large document: not held while writing.
+                drop(wanted);
+                // Reading and planning the document is blocking work (a
+                // file, a parser): on its own thread, handing batches over
+                // one at a time, so memory holds a couple of batches.
+                let (tx, mut rx) = tokio::sync::mpsc::channel::<Restore>(1);
+                let planning = tokio::task::spawn_blocking(move || {
+                    planner(&facts, &mut |batch| tx.blocking_send(batch).is_ok())
+                });
+                let mut journal = false;
+                while let Some(batch) = rx.recv().await {
+                    if !journal && !batch.journal.is_empty() {
+                        // The streak trigger is off for the bulk insert;
+                        // the streaks are rebuilt once after the last batch.
+                        c.batch_execute("SELECT set_config('lifeos.bulk_journal', 'on', true)")
+                            .await?;
+                        journal = true;
+                    }
+                    write(c, me, batch).await?;
+                }
+                let report = planning
                     .await
                     .map_err(|e| TxError::Planner(e.to_string()))?
-                    .map_err(TxError::Invalid)?;
-                Ok::<_, TxError>(write(c, me, restore).await?)
+                    .map_err(TxError::Refused)?;
+                if journal {
+                    crate::raw::query("SELECT journal_runs_rebuild($1)")
+                        .bind::<SqlUuid, _>(me)
+                        .execute(c)
+                        .await?;
+                    c.batch_execute("SELECT set_config('lifeos.bulk_journal', 'off', true)")
+                        .await?;
+                }
+                Ok::<_, TxError>(report)
             })
             .await
             .map_err(|e| match e {
                 TxError::Db(d) => ImportError::Store(store_error(d)),
-                TxError::Invalid(f) => ImportError::Invalid(f),
+                TxError::Refused(r) => r,
                 TxError::Planner(why) => {
                     ImportError::Store(StoreError::internal(format!("planning the import: {why}")))
                 }

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod import_file;
 pub mod managed;
 pub mod seed;
 pub mod startup;

@@ -5,7 +5,10 @@
 //! (names trimmed, word counts recomputed).
 
 use super::FORMAT_VERSION;
-use super::doc::{Document, EventDoc, OverrideDoc};
+use super::doc::{
+    CaptureDoc, Document, EventDoc, ExerciseDoc, JournalDoc, OverrideDoc, ProgramDoc, ProjectDoc,
+    WorkoutDoc,
+};
 use chrono::{DateTime, Utc};
 use lifeos_calendar::{
     Event, EventDescription, EventId, EventTitle, Location, Override, Span, When, check_restored,
@@ -65,9 +68,10 @@ fn opt<T>(
     raw.map(|r| parse(&path, r)).transpose()
 }
 
-/// Ids of one kind must be unique within the document.
-fn unique(seen: &mut HashSet<Uuid>, id: Uuid, path: &str) -> Result<(), FieldError> {
-    if seen.insert(id) {
+/// Ids of one kind must be unique within the document (not checked
+/// `again`).
+fn unique(again: bool, seen: &mut HashSet<Uuid>, id: Uuid, path: &str) -> Result<(), FieldError> {
+    if again || seen.insert(id) {
         Ok(())
     } else {
         Err(FieldError::new(
@@ -90,207 +94,299 @@ fn wire<T>(
 /// # Errors
 /// The first broken rule, with its path.
 pub fn check(mut doc: Document) -> Result<Checked, FieldError> {
-    if doc.format_version != FORMAT_VERSION {
-        return Err(FieldError::new(
-            "format_version",
-            format!(
-                "format_version {} is not supported (this server reads {FORMAT_VERSION})",
-                doc.format_version
-            ),
-        ));
-    }
-    journal(&mut doc)?;
-    exercises(&mut doc)?;
-    programs(&mut doc)?;
-    workouts(&mut doc)?;
-    projects(&mut doc)?;
-    captures(&mut doc)?;
-    let events = doc
-        .events
-        .iter_mut()
-        .enumerate()
-        .scan(HashSet::new(), |seen, (i, e)| {
-            let path = format!("events[{i}]");
-            Some(unique(seen, e.id, &path).and_then(|()| event(&path, e)))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    version(doc.format_version)?;
+    let mut c = Checker::default();
+    c.journal(&mut doc.journal)?;
+    c.exercises(&mut doc.exercises)?;
+    c.programs(&mut doc.programs)?;
+    c.workouts(&mut doc.workouts)?;
+    c.projects(&mut doc.projects)?;
+    c.captures(&mut doc.captures)?;
+    let events = c.events(&mut doc.events)?;
     Ok(Checked { doc, events })
 }
 
-fn journal(doc: &mut Document) -> Result<(), FieldError> {
-    let mut seen = HashSet::new();
-    for (i, e) in doc.journal.iter_mut().enumerate() {
-        let path = format!("journal[{i}]");
-        unique(&mut seen, e.id, &path)?;
-        let kind = wire(
-            &format!("{path}.entry_type"),
-            &e.entry_type,
-            EntryKind::parse,
-        )?;
-        let content = Content::parse(kind, e.content.take()).map_err(under(&path))?;
-        e.word_count = content.word_count();
-        e.content = content.into_value();
+/// The document's `format_version` must be this server's.
+///
+/// # Errors
+/// Any other version.
+pub fn version(format_version: u32) -> Result<(), FieldError> {
+    if format_version == FORMAT_VERSION {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "format_version",
+            format!(
+                "format_version {format_version} is not supported (this server reads {FORMAT_VERSION})"
+            ),
+        ))
     }
-    Ok(())
 }
 
-fn exercises(doc: &mut Document) -> Result<(), FieldError> {
-    let mut seen = HashSet::new();
-    let mut names = HashSet::new();
-    for (i, x) in doc.exercises.iter_mut().enumerate() {
-        let path = format!("exercises[{i}]");
-        unique(&mut seen, x.id, &path)?;
-        x.name = ExerciseName::parse_at(&format!("{path}.name"), &x.name)?.into_string();
-        if !names.insert(x.name.to_lowercase()) {
-            return Err(FieldError::new(
-                format!("{path}.name"),
-                "an exercise of this name appears twice in the document",
-            ));
-        }
-        wire(&format!("{path}.category"), &x.category, Category::parse)?;
-        x.muscle_groups =
-            muscle_groups(std::mem::take(&mut x.muscle_groups)).map_err(under(&path))?;
-        opt(
-            format!("{path}.equipment"),
-            x.equipment.as_deref(),
-            Equipment::parse_at,
-        )?;
-        opt(format!("{path}.notes"), x.notes.as_deref(), Notes::parse_at)?;
-    }
-    Ok(())
+/// Checks a document section by section, batch by batch, as it is read:
+/// what must hold across the whole document (an id once per kind, an
+/// exercise name once) is remembered between batches, and each item's
+/// path counts from its section's start.
+#[derive(Debug, Default)]
+pub struct Checker {
+    /// A second reading of a document already checked: ids are not
+    /// remembered again (100,000 of them are megabytes).
+    again: bool,
+    /// Items checked so far, per section (the next item's index).
+    count: [usize; 8],
+    journal: HashSet<Uuid>,
+    exercises: HashSet<Uuid>,
+    exercise_names: HashSet<String>,
+    programs: HashSet<Uuid>,
+    program_items: HashSet<Uuid>,
+    workouts: HashSet<Uuid>,
+    logs: HashSet<Uuid>,
+    projects: HashSet<Uuid>,
+    tasks: HashSet<Uuid>,
+    notes: HashSet<Uuid>,
+    captures: HashSet<Uuid>,
+    events: HashSet<Uuid>,
 }
 
-fn programs(doc: &mut Document) -> Result<(), FieldError> {
-    let mut seen = HashSet::new();
-    let mut items = HashSet::new();
-    for (i, p) in doc.programs.iter_mut().enumerate() {
-        let path = format!("programs[{i}]");
-        unique(&mut seen, p.id, &path)?;
-        p.name = WorkoutName::parse_at(&format!("{path}.name"), &p.name)?.into_string();
-        opt(
-            format!("{path}.description"),
-            p.description.as_deref(),
-            Notes::parse_at,
-        )?;
-        p.exercises.sort_by_key(|x| x.position);
-        let list = format!("{path}.exercises");
-        for (j, x) in p.exercises.iter_mut().enumerate() {
-            unique(&mut items, x.id, &format!("{list}[{j}]"))?;
-            x.position = i32::try_from(j).unwrap_or(i32::MAX);
-            ProgramItem {
-                exercise_id: ExerciseId(x.exercise_id),
-                target_sets: x.target_sets,
-                target_reps: x.target_reps,
-                target_weight: x.target_weight,
-                rest_seconds: x.rest_seconds,
-                notes: x.notes.clone(),
-            }
-            .check(j)
-            .map_err(under(&list))?;
+impl Checker {
+    /// For a second reading of a document this checker's kind already
+    /// passed: every rule but the uniqueness of ids (which needs every id
+    /// remembered, and held the first time).
+    #[must_use]
+    pub fn again() -> Self {
+        Self {
+            again: true,
+            ..Self::default()
         }
     }
-    Ok(())
-}
 
-fn workouts(doc: &mut Document) -> Result<(), FieldError> {
-    let mut seen = HashSet::new();
-    let mut logs = HashSet::new();
-    for (i, w) in doc.workouts.iter_mut().enumerate() {
-        let path = format!("workouts[{i}]");
-        unique(&mut seen, w.id, &path)?;
-        w.name = WorkoutName::parse_at(&format!("{path}.name"), &w.name)?.into_string();
-        opt(format!("{path}.notes"), w.notes.as_deref(), Notes::parse_at)?;
-        if w.ended_at.is_some_and(|end| end < w.started_at) {
-            return Err(FieldError::new(
-                format!("{path}.ended_at"),
-                "ended_at must not be before started_at",
-            ));
-        }
-        for (j, l) in w.logs.iter().enumerate() {
-            let at = format!("{path}.logs[{j}]");
-            unique(&mut logs, l.id, &at)?;
-            check_set(Some(l.set_number), Some(l.reps), Some(l.weight), l.rpe)
-                .map_err(under(&at))?;
-            opt(
-                format!("{at}.notes"),
-                l.notes.as_deref(),
-                SetNotes::parse_at,
+    /// The index of the next item of `section`, counting `n` more.
+    fn advance(&mut self, section: usize, n: usize) -> usize {
+        let first = self.count[section];
+        self.count[section] += n;
+        first
+    }
+    /// Journal entries: content by its kind's rules, word counts
+    /// recomputed.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn journal(&mut self, items: &mut [JournalDoc]) -> Result<(), FieldError> {
+        let first = self.advance(0, items.len());
+        for (i, e) in items.iter_mut().enumerate() {
+            let path = format!("journal[{}]", first + i);
+            unique(self.again, &mut self.journal, e.id, &path)?;
+            let kind = wire(
+                &format!("{path}.entry_type"),
+                &e.entry_type,
+                EntryKind::parse,
             )?;
+            let content = Content::parse(kind, e.content.take()).map_err(under(&path))?;
+            e.word_count = content.word_count();
+            e.content = content.into_value();
         }
+        Ok(())
     }
-    Ok(())
-}
 
-fn projects(doc: &mut Document) -> Result<(), FieldError> {
-    let (mut seen, mut tasks, mut notes) = (HashSet::new(), HashSet::new(), HashSet::new());
-    for (i, p) in doc.projects.iter_mut().enumerate() {
-        let path = format!("projects[{i}]");
-        unique(&mut seen, p.id, &path)?;
-        p.name = ProjectName::parse_at(&format!("{path}.name"), &p.name)?.into_string();
-        opt(
-            format!("{path}.description"),
-            p.description.as_deref(),
-            Description::parse_at,
-        )?;
-        wire(&format!("{path}.status"), &p.status, ProjectStatus::parse)?;
-        opt(format!("{path}.color"), p.color.as_deref(), |f, c| {
-            Color::parse(c).map_err(|e| FieldError::new(f, e.message))
-        })?;
-        for (j, t) in p.tasks.iter_mut().enumerate() {
-            let at = format!("{path}.tasks[{j}]");
-            unique(&mut tasks, t.id, &at)?;
-            t.title = TaskTitle::parse_at(&format!("{at}.title"), &t.title)?.into_string();
-            opt(
-                format!("{at}.description"),
-                t.description.as_deref(),
-                Description::parse_at,
-            )?;
-            let status = wire(&format!("{at}.status"), &t.status, TaskStatus::parse)?;
-            opt(
-                format!("{at}.priority"),
-                t.priority.as_deref(),
-                Priority::parse,
-            )?;
-            if (status == TaskStatus::Done) != t.completed_at.is_some() {
+    /// Exercises: names trimmed and unique ignoring case.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn exercises(&mut self, items: &mut [ExerciseDoc]) -> Result<(), FieldError> {
+        let first = self.advance(1, items.len());
+        for (i, x) in items.iter_mut().enumerate() {
+            let path = format!("exercises[{}]", first + i);
+            unique(self.again, &mut self.exercises, x.id, &path)?;
+            x.name = ExerciseName::parse_at(&format!("{path}.name"), &x.name)?.into_string();
+            if !self.exercise_names.insert(x.name.to_lowercase()) {
                 return Err(FieldError::new(
-                    format!("{at}.completed_at"),
-                    "completed_at must be set exactly when status is done",
+                    format!("{path}.name"),
+                    "an exercise of this name appears twice in the document",
                 ));
             }
-        }
-        for (j, n) in p.notes.iter_mut().enumerate() {
-            let at = format!("{path}.notes[{j}]");
-            unique(&mut notes, n.id, &at)?;
-            n.title = NoteTitle::parse_at(&format!("{at}.title"), &n.title)?.into_string();
-            NoteBody::parse_at(&format!("{at}.body"), &n.body)?;
-        }
-    }
-    Ok(())
-}
-
-fn captures(doc: &mut Document) -> Result<(), FieldError> {
-    let mut seen = HashSet::new();
-    for (i, c) in doc.captures.iter_mut().enumerate() {
-        let path = format!("captures[{i}]");
-        unique(&mut seen, c.id, &path)?;
-        c.content = CaptureContent::parse_at(&format!("{path}.content"), &c.content)?.into_string();
-        c.source = CaptureSource::parse_at(&format!("{path}.source"), &c.source)?.into_string();
-        let status = wire(&format!("{path}.status"), &c.status, CaptureStatus::parse)?;
-        if (status == CaptureStatus::Inbox) != c.processed_at.is_none() {
-            return Err(FieldError::new(
-                format!("{path}.processed_at"),
-                "processed_at must be set exactly when the capture left the inbox",
-            ));
-        }
-        if let Some(t) = &c.converted_to {
-            wire(
-                &format!("{path}.converted_to.type"),
-                &t.kind,
-                TargetKind::parse,
+            wire(&format!("{path}.category"), &x.category, Category::parse)?;
+            x.muscle_groups =
+                muscle_groups(std::mem::take(&mut x.muscle_groups)).map_err(under(&path))?;
+            opt(
+                format!("{path}.equipment"),
+                x.equipment.as_deref(),
+                Equipment::parse_at,
             )?;
+            opt(format!("{path}.notes"), x.notes.as_deref(), Notes::parse_at)?;
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Programs: each list sorted and renumbered, each item by the
+    /// workouts module's rules.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn programs(&mut self, items: &mut [ProgramDoc]) -> Result<(), FieldError> {
+        let first = self.advance(2, items.len());
+        for (i, p) in items.iter_mut().enumerate() {
+            let path = format!("programs[{}]", first + i);
+            unique(self.again, &mut self.programs, p.id, &path)?;
+            p.name = WorkoutName::parse_at(&format!("{path}.name"), &p.name)?.into_string();
+            opt(
+                format!("{path}.description"),
+                p.description.as_deref(),
+                Notes::parse_at,
+            )?;
+            p.exercises.sort_by_key(|x| x.position);
+            let list = format!("{path}.exercises");
+            for (j, x) in p.exercises.iter_mut().enumerate() {
+                unique(
+                    self.again,
+                    &mut self.program_items,
+                    x.id,
+                    &format!("{list}[{j}]"),
+                )?;
+                x.position = i32::try_from(j).unwrap_or(i32::MAX);
+                ProgramItem {
+                    exercise_id: ExerciseId(x.exercise_id),
+                    target_sets: x.target_sets,
+                    target_reps: x.target_reps,
+                    target_weight: x.target_weight,
+                    rest_seconds: x.rest_seconds,
+                    notes: x.notes.clone(),
+                }
+                .check(j)
+                .map_err(under(&list))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Workout sessions and their sets.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn workouts(&mut self, items: &mut [WorkoutDoc]) -> Result<(), FieldError> {
+        let first = self.advance(3, items.len());
+        for (i, w) in items.iter_mut().enumerate() {
+            let path = format!("workouts[{}]", first + i);
+            unique(self.again, &mut self.workouts, w.id, &path)?;
+            w.name = WorkoutName::parse_at(&format!("{path}.name"), &w.name)?.into_string();
+            opt(format!("{path}.notes"), w.notes.as_deref(), Notes::parse_at)?;
+            if w.ended_at.is_some_and(|end| end < w.started_at) {
+                return Err(FieldError::new(
+                    format!("{path}.ended_at"),
+                    "ended_at must not be before started_at",
+                ));
+            }
+            for (j, l) in w.logs.iter().enumerate() {
+                let at = format!("{path}.logs[{j}]");
+                unique(self.again, &mut self.logs, l.id, &at)?;
+                check_set(Some(l.set_number), Some(l.reps), Some(l.weight), l.rpe)
+                    .map_err(under(&at))?;
+                opt(
+                    format!("{at}.notes"),
+                    l.notes.as_deref(),
+                    SetNotes::parse_at,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Projects with their tasks and notes.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn projects(&mut self, items: &mut [ProjectDoc]) -> Result<(), FieldError> {
+        let first = self.advance(4, items.len());
+        for (i, p) in items.iter_mut().enumerate() {
+            let path = format!("projects[{}]", first + i);
+            unique(self.again, &mut self.projects, p.id, &path)?;
+            p.name = ProjectName::parse_at(&format!("{path}.name"), &p.name)?.into_string();
+            opt(
+                format!("{path}.description"),
+                p.description.as_deref(),
+                Description::parse_at,
+            )?;
+            wire(&format!("{path}.status"), &p.status, ProjectStatus::parse)?;
+            opt(format!("{path}.color"), p.color.as_deref(), |f, c| {
+                Color::parse(c).map_err(|e| FieldError::new(f, e.message))
+            })?;
+            for (j, t) in p.tasks.iter_mut().enumerate() {
+                let at = format!("{path}.tasks[{j}]");
+                unique(self.again, &mut self.tasks, t.id, &at)?;
+                t.title = TaskTitle::parse_at(&format!("{at}.title"), &t.title)?.into_string();
+                opt(
+                    format!("{at}.description"),
+                    t.description.as_deref(),
+                    Description::parse_at,
+                )?;
+                let status = wire(&format!("{at}.status"), &t.status, TaskStatus::parse)?;
+                opt(
+                    format!("{at}.priority"),
+                    t.priority.as_deref(),
+                    Priority::parse,
+                )?;
+                if (status == TaskStatus::Done) != t.completed_at.is_some() {
+                    return Err(FieldError::new(
+                        format!("{at}.completed_at"),
+                        "completed_at must be set exactly when status is done",
+                    ));
+                }
+            }
+            for (j, n) in p.notes.iter_mut().enumerate() {
+                let at = format!("{path}.notes[{j}]");
+                unique(self.again, &mut self.notes, n.id, &at)?;
+                n.title = NoteTitle::parse_at(&format!("{at}.title"), &n.title)?.into_string();
+                NoteBody::parse_at(&format!("{at}.body"), &n.body)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Captures.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn captures(&mut self, items: &mut [CaptureDoc]) -> Result<(), FieldError> {
+        let first = self.advance(5, items.len());
+        for (i, c) in items.iter_mut().enumerate() {
+            let path = format!("captures[{}]", first + i);
+            unique(self.again, &mut self.captures, c.id, &path)?;
+            c.content =
+                CaptureContent::parse_at(&format!("{path}.content"), &c.content)?.into_string();
+            c.source = CaptureSource::parse_at(&format!("{path}.source"), &c.source)?.into_string();
+            let status = wire(&format!("{path}.status"), &c.status, CaptureStatus::parse)?;
+            if (status == CaptureStatus::Inbox) != c.processed_at.is_none() {
+                return Err(FieldError::new(
+                    format!("{path}.processed_at"),
+                    "processed_at must be set exactly when the capture left the inbox",
+                ));
+            }
+            if let Some(t) = &c.converted_to {
+                wire(
+                    &format!("{path}.converted_to.type"),
+                    &t.kind,
+                    TargetKind::parse,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Events, read as the calendar reads them.
+    ///
+    /// # Errors
+    /// The first broken rule, with its path.
+    pub fn events(&mut self, items: &mut [EventDoc]) -> Result<Vec<CheckedEvent>, FieldError> {
+        let first = self.advance(6, items.len());
+        items
+            .iter_mut()
+            .enumerate()
+            .map(|(i, e)| {
+                let path = format!("events[{}]", first + i);
+                unique(self.again, &mut self.events, e.id, &path)?;
+                event(&path, e)
+            })
+            .collect()
+    }
 }
 
 fn when(path: &str, raw: Option<&str>, all_day: bool) -> Result<Option<When>, FieldError> {

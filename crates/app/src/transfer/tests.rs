@@ -352,8 +352,9 @@ fn imported_projects_go_after_the_accounts_in_their_order() {
         ..Facts::default()
     };
     let r = planned(doc, &facts).unwrap();
+    // Written in the document's order, placed in the order of positions.
     let positions: Vec<_> = r.projects.iter().map(|p| (p.id, p.position)).collect();
-    assert_eq!(positions, vec![(id(21), 2), (id(22), 3)]);
+    assert_eq!(positions, vec![(id(22), 3), (id(21), 2)]);
     let tasks: Vec<_> = r.tasks.iter().map(|(_, t)| (t.id, t.position)).collect();
     assert_eq!(tasks, vec![(id(30), 0), (id(31), 1)]);
 }
@@ -540,11 +541,81 @@ fn a_checked_document_serialises_back_to_what_was_read() {
     assert_eq!(check(back).unwrap().doc, doc);
 }
 
+/// A document read section by section in a chosen order, `size` items a
+/// batch, counting its passes.
+struct Sections {
+    doc: Document,
+    order: Vec<usize>,
+    size: usize,
+    scans: usize,
+}
+
+impl Sections {
+    fn new(doc: Document) -> Self {
+        Self {
+            doc,
+            order: (0..SECTIONS.len()).collect(),
+            size: 2,
+            scans: 0,
+        }
+    }
+
+    fn batches<T: Clone>(&self, v: &[T], wrap: fn(Vec<T>) -> Batch) -> Vec<Batch> {
+        v.chunks(self.size).map(|c| wrap(c.to_vec())).collect()
+    }
+}
+
+impl DocumentSource for Sections {
+    fn scan(
+        &mut self,
+        wanted: &dyn Fn(usize) -> bool,
+        visit: &mut dyn FnMut(Part) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        self.scans += 1;
+        visit(Part::Version(self.doc.format_version))?;
+        for &s in &self.order {
+            visit(Part::Section(s))?;
+            if !wanted(s) {
+                continue;
+            }
+            let d = &self.doc;
+            let batches = match s {
+                0 => self.batches(&d.journal, Batch::Journal),
+                1 => self.batches(&d.exercises, Batch::Exercises),
+                2 => self.batches(&d.programs, Batch::Programs),
+                3 => self.batches(&d.workouts, Batch::Workouts),
+                4 => self.batches(&d.projects, Batch::Projects),
+                5 => self.batches(&d.captures, Batch::Captures),
+                6 => self.batches(&d.events, Batch::Events),
+                _ => self.batches(&d.api_keys, Batch::ApiKeys),
+            };
+            for b in batches {
+                visit(Part::Batch(b))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every batch's rows, joined in the order they were handed over.
+fn join(all: &mut Restore, r: Restore) {
+    all.journal.extend(r.journal);
+    all.exercises.extend(r.exercises);
+    all.programs.extend(r.programs);
+    all.workouts.extend(r.workouts);
+    all.logs.extend(r.logs);
+    all.projects.extend(r.projects);
+    all.tasks.extend(r.tasks);
+    all.notes.extend(r.notes);
+    all.captures.extend(r.captures);
+    all.events.extend(r.events);
+}
+
 /// An import store that runs the planner over given facts and keeps what
-/// it would write.
+/// it would write, and how many batches.
 struct Planned {
     facts: Facts,
-    seen: std::sync::Mutex<Option<(UserId, Wanted, Restore)>>,
+    seen: std::sync::Mutex<Option<(UserId, Wanted, Restore, usize)>>,
 }
 
 #[async_trait::async_trait]
@@ -555,11 +626,208 @@ impl ImportStore for Planned {
         wanted: Wanted,
         planner: Planner,
     ) -> Result<Report, ImportError> {
-        let restore = planner(&self.facts)?;
-        let report = restore.report.clone();
-        *self.seen.lock().unwrap() = Some((user, wanted, restore));
+        let (mut all, mut batches) = (Restore::default(), 0);
+        let report = planner(&self.facts, &mut |r| {
+            batches += 1;
+            join(&mut all, r);
+            true
+        })?;
+        *self.seen.lock().unwrap() = Some((user, wanted, all, batches));
         Ok(report)
     }
+}
+
+/// A document with a bit of every section, references across them.
+fn every_section() -> Document {
+    let mut doc = empty();
+    doc.journal = (0..5)
+        .map(|i| entry(10 + i, &format!("2026-11-0{}", i + 1), "words"))
+        .collect();
+    doc.exercises = vec![exercise(40, "Squat"), exercise(41, "Bench")];
+    doc.workouts = vec![
+        workout(30, vec![log(31, 40), log(32, 41)]),
+        workout(33, vec![]),
+    ];
+    doc.projects = vec![
+        project(22, 7, vec![task(26, 1), task(25, 0)]),
+        project(21, 3, vec![]),
+        project(23, 5, vec![]),
+    ];
+    doc.events = vec![event(50), event(51), event(52)];
+    doc.captures = vec![
+        capture(60, Some(("journal_entry", 10))),
+        capture(61, Some(("event", 51))),
+        capture(62, Some(("task", 25))),
+        capture(63, Some(("event", 50))),
+    ];
+    doc
+}
+
+/// The account holds some of `every_section`'s ids already: its own and
+/// another's.
+fn some_taken() -> Facts {
+    let mut facts = Facts {
+        last_project_position: Some(4),
+        ..Facts::default()
+    };
+    for (kind, n, holder) in [
+        (Kind::Journal, 10, Holder::Other),
+        (Kind::Journal, 11, Holder::Mine),
+        (Kind::Exercise, 41, Holder::Other),
+        (Kind::Project, 21, Holder::Mine),
+        (Kind::Project, 23, Holder::Other),
+        (Kind::Task, 25, Holder::Other),
+        (Kind::Event, 51, Holder::Other),
+        (Kind::Capture, 62, Holder::Mine),
+    ] {
+        facts.holders.insert((kind, id(n)), holder);
+    }
+    facts
+}
+
+fn streamed(source: &mut Sections, facts: &Facts) -> Result<(Restore, Report, usize), ImportError> {
+    let survey = examine(source)?;
+    let (mut all, mut batches) = (Restore::default(), 0);
+    let report = restore_batches(source, &survey, facts, &mut sequence(), &mut |r| {
+        batches += 1;
+        join(&mut all, r);
+        true
+    })?;
+    Ok((all, report, batches))
+}
+
+#[test]
+fn an_import_read_in_batches_plans_what_the_whole_document_plans() {
+    let doc = every_section();
+    let facts = some_taken();
+    let whole = planned(doc.clone(), &facts).unwrap();
+
+    let mut source = Sections::new(doc.clone());
+    let (all, report, batches) = streamed(&mut source, &facts).unwrap();
+    assert_eq!(
+        format!("{all:?}"),
+        format!(
+            "{:?}",
+            Restore {
+                report: Report::default(),
+                ..whole.clone()
+            }
+        )
+    );
+    assert_eq!(report, whole.report);
+    assert_eq!(source.scans, 2, "checked in one pass, written in one more");
+    // 3 + 1 + 1 + 2 + 2 + 2 batches of at most two items; API keys none.
+    assert_eq!(batches, 11);
+    let target = |i: usize| all.captures[i].converted_to.as_ref().unwrap().id;
+    assert_ne!(target(1), id(51), "a reassigned event is followed");
+    assert_eq!(target(1), all.events[1].event.id.0);
+    // Capture 62 is already here: the third written is 63.
+    assert_eq!(target(2), id(50), "a kept event keeps its id");
+
+    // Sections in another order (a hand-edited document): one pass per
+    // section after the check, and the same plan.
+    let mut source = Sections::new(doc);
+    source.order = vec![6, 5, 7, 3, 2, 1, 4, 0];
+    let (all, report, _) = streamed(&mut source, &facts).unwrap();
+    assert_eq!(
+        format!("{all:?}"),
+        format!(
+            "{:?}",
+            Restore {
+                report: Report::default(),
+                ..whole.clone()
+            }
+        )
+    );
+    assert_eq!(report, whole.report);
+    assert_eq!(source.scans, 1 + 7);
+}
+
+#[test]
+fn only_moved_ids_that_something_names_are_remembered() {
+    let doc = every_section();
+    let facts = some_taken();
+    let survey = survey(&doc);
+    let mut seq = sequence();
+    let mut planning = Planning::new(&survey, &facts, &mut seq);
+    // Event 51, reassigned and named by a capture, is chosen up front.
+    assert_eq!(planning.remembered(), 1);
+    planning.journal(doc.journal.clone()).unwrap();
+    // Journal entry 10 (named by a capture) of 10 and 11 reassigned.
+    assert_eq!(planning.remembered(), 2);
+    planning.exercises(doc.exercises.clone());
+    // Exercise 41, reassigned and named by a logged set.
+    assert_eq!(planning.remembered(), 3);
+    let _ = planning.projects(doc.projects.clone());
+    // Task 25 (named by a capture); project 23 is named by nothing.
+    assert_eq!(planning.remembered(), 4);
+}
+
+#[test]
+fn a_second_reading_checks_every_rule_but_unique_ids() {
+    let mut twice = vec![entry(10, "2026-11-01", "a"), entry(10, "2026-11-02", "b")];
+    assert!(Checker::default().journal(&mut twice.clone()).is_err());
+    assert!(Checker::again().journal(&mut twice).is_ok());
+    let mut bad = vec![entry(10, "2026-11-01", "  ")];
+    assert!(Checker::again().journal(&mut bad).is_err());
+}
+
+#[test]
+fn a_missing_section_is_an_empty_one_and_api_keys_are_never_planned() {
+    let mut s = Survey::default();
+    for section in [0, 7, 4, 5] {
+        s.section(section);
+    }
+    assert_eq!(s.rounds(), vec![vec![0, 4, 5]]);
+    let mut s = Survey::default();
+    for section in [5, 0] {
+        s.section(section);
+    }
+    assert_eq!(s.rounds(), vec![vec![0], vec![5]]);
+}
+
+#[test]
+fn paths_and_uniqueness_run_across_batches() {
+    let mut doc = every_section();
+    doc.journal[3].content = json!({"body": 7});
+    let err = examine(&mut Sections::new(doc)).unwrap_err();
+    assert!(matches!(err, ImportError::Invalid(f) if f.field.starts_with("journal[3]")));
+
+    let mut doc = every_section();
+    doc.journal[4].id = doc.journal[0].id;
+    let err = examine(&mut Sections::new(doc)).unwrap_err();
+    assert!(matches!(err, ImportError::Invalid(f) if f.field == "journal[4].id"));
+
+    let mut doc = every_section();
+    doc.format_version = 2;
+    let err = examine(&mut Sections::new(doc)).unwrap_err();
+    assert!(matches!(err, ImportError::Invalid(f) if f.field == "format_version"));
+
+    // A reference is checked in the second pass, its path counted across
+    // batches too.
+    let mut doc = every_section();
+    doc.workouts.push(workout(34, vec![log(35, 99)]));
+    let err = streamed(&mut Sections::new(doc), &some_taken()).unwrap_err();
+    assert!(matches!(err, ImportError::Invalid(f) if f.field == "workouts[2].logs[0].exercise_id"));
+}
+
+#[test]
+fn planning_stops_when_the_writer_does() {
+    let mut source = Sections::new(every_section());
+    let survey = examine(&mut source).unwrap();
+    let mut handed = 0;
+    let stopped = restore_batches(
+        &mut source,
+        &survey,
+        &some_taken(),
+        &mut sequence(),
+        &mut |_| {
+            handed += 1;
+            false
+        },
+    );
+    assert!(matches!(stopped, Err(ImportError::Store(_))));
+    assert_eq!(handed, 1);
 }
 
 #[tokio::test]
@@ -575,17 +843,20 @@ async fn an_import_plans_over_the_stores_facts_and_answers_its_report() {
         seen: std::sync::Mutex::default(),
     });
     let import = Import::new(store.clone());
+    let mut source = Sections::new(doc);
+    let survey = examine(&mut source).unwrap();
     let report = import
-        .run(UserId(id(1)), check(doc).unwrap())
+        .run(UserId(id(1)), survey, Box::new(source))
         .await
         .unwrap();
     assert_eq!(report.skipped["journal"], 1);
     assert_eq!(report.created["journal"], 1);
     assert_eq!(report.reassigned["projects"], 1);
     assert_eq!(report.created["tasks"], 1);
-    let (user, wanted, restore) = store.seen.lock().unwrap().take().unwrap();
+    let (user, wanted, restore, batches) = store.seen.lock().unwrap().take().unwrap();
     assert_eq!(user, UserId(id(1)));
     assert_eq!(wanted.ids[&Kind::Journal], vec![id(10), id(11)]);
+    assert_eq!(batches, 2, "the journal's two entries, then the project");
     assert_eq!(restore.journal.len(), 1);
     let project = restore.projects[0].id;
     assert_ne!(project, id(20));
@@ -595,7 +866,9 @@ async fn an_import_plans_over_the_stores_facts_and_answers_its_report() {
     // The planner's refusal comes back as the import's.
     let mut bad = empty();
     bad.workouts = vec![workout(30, vec![log(31, 40)])];
-    let refused = import.run(UserId(id(1)), check(bad).unwrap()).await;
+    let mut source = Sections::new(bad);
+    let survey = examine(&mut source).unwrap();
+    let refused = import.run(UserId(id(1)), survey, Box::new(source)).await;
     assert!(
         matches!(refused, Err(ImportError::Invalid(f)) if f.field == "workouts[0].logs[0].exercise_id")
     );

@@ -9,7 +9,6 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use lifeos_kernel::FieldError;
 use serde::de::DeserializeOwned;
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -77,6 +76,32 @@ where
     S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
         + Unpin,
 {
+    // The chunks as they came (a stalled client holds what it sent, not a
+    // doubling buffer).
+    let mut chunks = Vec::new();
+    read_chunks_with(req, payload, limit, async |chunk| {
+        chunks.push(chunk);
+        Ok(())
+    })
+    .await?;
+    Ok(chunks)
+}
+
+/// Hands the body to `take` chunk by chunk as it arrives, with the limit
+/// and timeout of [`read_chunks_up_to`] (the import writes each to a file).
+///
+/// # Errors
+/// As [`read_chunks_up_to`]; whatever `take` answers.
+pub async fn read_chunks_with<S>(
+    req: &HttpRequest,
+    payload: &mut S,
+    limit: usize,
+    mut take: impl AsyncFnMut(Bytes) -> Result<(), ApiError>,
+) -> Result<(), ApiError>
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
+        + Unpin,
+{
     let too_large = || {
         ApiError::new(
             Code::PayloadTooLarge,
@@ -97,9 +122,6 @@ where
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .map_or(std::time::Duration::from_secs(30), |s| s.web.body_timeout);
     let timeout = per_mib * u32::try_from((limit / DEFAULT_BODY_LIMIT).max(1)).unwrap_or(1);
-    // The chunks as they came (a stalled client holds what it sent, not a
-    // doubling buffer).
-    let mut chunks = Vec::new();
     let mut len = 0;
     let read = async {
         while let Some(chunk) = payload.next().await {
@@ -113,7 +135,7 @@ where
             if len > limit {
                 return Err(too_large());
             }
-            chunks.push(chunk);
+            take(chunk).await?;
         }
         Ok(())
     };
@@ -128,7 +150,7 @@ where
                 ),
             )
         })??;
-    Ok(chunks)
+    Ok(())
 }
 
 /// Removes serde_json's " at line 1 column 5" suffix.
@@ -165,56 +187,38 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     deserialize(serde_json::Deserializer::from_slice(bytes))
 }
 
-/// [`parse_json`] of a body read as it arrived, chunk by chunk: each chunk
-/// is freed once parsed, so a large body (the import) is never held twice
-/// (joined, then parsed) nor whole beside its parsed document.
-///
-/// # Errors
-/// 422 `VALIDATION_ERROR`.
-pub fn parse_json_chunks<T: DeserializeOwned>(chunks: Vec<Bytes>) -> Result<T, ApiError> {
-    let reader = std::io::BufReader::with_capacity(64 * 1024, ChunkReader(chunks.into()));
-    deserialize(serde_json::Deserializer::from_reader(reader))
-}
-
 fn deserialize<'de, T, R>(mut de: serde_json::Deserializer<R>) -> Result<T, ApiError>
 where
     T: DeserializeOwned,
     R: serde_json::de::Read<'de>,
 {
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let msg = clean(&e.inner().to_string());
-        let detail = format!("Invalid request body: {msg}.");
-        match field_path(e.path(), &msg) {
+        let (field, detail) = describe(e.path(), e.inner());
+        match field {
             Some(field) => ApiError::validation(field, detail),
             None => ApiError::new(Code::ValidationError, detail),
         }
     })?;
     // Only whitespace may follow the JSON value (`{"a":1} trailing` is not JSON).
-    de.end().map_err(|e| {
-        ApiError::new(
-            Code::ValidationError,
-            format!("Invalid request body: {}.", clean(&e.to_string())),
-        )
-    })?;
+    de.end()
+        .map_err(|e| ApiError::new(Code::ValidationError, trailing(&e)))?;
     Ok(value)
 }
 
-/// The chunks of a body as one `Read`, dropping each once it is read.
-struct ChunkReader(VecDeque<Bytes>);
+/// A body's JSON error as the 422 says it: the field's path when there is
+/// one, and the detail.
+pub fn describe(
+    path: &serde_path_to_error::Path,
+    e: &serde_json::Error,
+) -> (Option<String>, String) {
+    let msg = clean(&e.to_string());
+    let detail = format!("Invalid request body: {msg}.");
+    (field_path(path, &msg), detail)
+}
 
-impl std::io::Read for ChunkReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while let Some(front) = self.0.front_mut() {
-            if front.is_empty() {
-                self.0.pop_front();
-                continue;
-            }
-            let n = front.len().min(buf.len());
-            buf[..n].copy_from_slice(&front.split_to(n));
-            return Ok(n);
-        }
-        Ok(0)
-    }
+/// The detail for text after the JSON value.
+pub fn trailing(e: &serde_json::Error) -> String {
+    format!("Invalid request body: {}.", clean(&e.to_string()))
 }
 
 /// A JSON request body.
@@ -368,59 +372,5 @@ mod tests {
             let e = parse_json::<Body>(format!("{ok}{tail}").as_bytes()).unwrap_err();
             assert_eq!(e.code(), Code::ValidationError, "{tail}");
         }
-    }
-
-    /// `text` cut into chunks at `cuts` (byte offsets), empty chunks kept.
-    fn chunks(text: &str, cuts: &[usize]) -> Vec<Bytes> {
-        let bytes = Bytes::copy_from_slice(text.as_bytes());
-        let mut out = Vec::new();
-        let mut from = 0;
-        for &at in cuts {
-            out.push(bytes.slice(from..at));
-            from = at;
-        }
-        out.push(bytes.slice(from..));
-        out
-    }
-
-    #[test]
-    fn a_body_in_chunks_parses_wherever_it_is_cut() {
-        #[derive(serde::Deserialize, Debug, PartialEq)]
-        struct Doc {
-            name: String,
-            items: Vec<u32>,
-        }
-        let text = r#"{"name":"Zoë — ünïcode","items":[1,22,333]}"#;
-        let want = Doc {
-            name: "Zoë — ünïcode".into(),
-            items: vec![1, 22, 333],
-        };
-        // Every single cut (inside multi-byte characters too), and cuts at
-        // every byte with empty chunks between them.
-        for at in 0..=text.len() {
-            let got: Doc = parse_json_chunks(chunks(text, &[at])).unwrap();
-            assert_eq!(got, want, "cut at {at}");
-        }
-        let every: Vec<usize> = (0..=text.len()).flat_map(|i| [i, i]).collect();
-        assert_eq!(
-            parse_json_chunks::<Doc>(chunks(text, &every)).unwrap(),
-            want
-        );
-        assert_eq!(
-            parse_json_chunks::<Doc>(Vec::new()).unwrap_err().code(),
-            Code::ValidationError
-        );
-    }
-
-    #[test]
-    fn a_body_in_chunks_fails_as_one_would() {
-        let ok = r#"{"name":"a","inner":{"count":1}}"#;
-        let text = format!("{ok} trailing");
-        let e = parse_json_chunks::<Body>(chunks(&text, &[5, 20])).unwrap_err();
-        assert_eq!(e.code(), Code::ValidationError);
-        let bad = r#"{"name":"a","inner":{"count":"x"}}"#;
-        let e = parse_json_chunks::<Body>(chunks(bad, &[3, 17])).unwrap_err();
-        assert_eq!(e.body().field.as_deref(), Some("inner.count"));
-        assert!(parse_json_chunks::<Body>(chunks(&format!("{ok}\n "), &[1])).is_ok());
     }
 }

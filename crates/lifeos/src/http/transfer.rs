@@ -1,19 +1,22 @@
 //! `GET /api/v1/settings/export` and `POST /api/v1/settings/import`
 //! (API.md section 9): thin handlers over the application layer's
-//! `transfer` use cases. The export is streamed as it is read; the import's
-//! parsing and checking run on the blocking pool (CPU work on up to
-//! [`IMPORT_LIMIT`] bytes).
+//! `transfer` use cases. The export is streamed as it is read. The import's
+//! body is written to an anonymous temporary file as it arrives (up to
+//! [`IMPORT_LIMIT`] bytes), then read from it twice, batch by batch
+//! ([`JsonFile`]): checked on the blocking pool, then planned and written
+//! in the import's transaction — memory holds a batch, never the body.
 
 use crate::http::RouteTable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
-use crate::http::extract::{has_content_type, parse_json_chunks, read_chunks_up_to};
+use crate::http::extract::{has_content_type, read_chunks_with};
+use crate::import_file::JsonFile;
 use crate::state::AppState;
 use actix_web::http::Method;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
-use lifeos_app::transfer::{Document, ExportStream, ImportError, Report, check};
+use lifeos_app::transfer::{ExportStream, ImportError, Report, examine};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -24,6 +27,7 @@ impl From<ImportError> for ApiError {
     fn from(e: ImportError) -> Self {
         match e {
             ImportError::Invalid(f) => f.into(),
+            ImportError::Malformed(detail) => ApiError::new(Code::ValidationError, detail),
             ImportError::Store(s) => s.into(),
         }
     }
@@ -164,13 +168,31 @@ pub async fn import(
             "The import must be JSON (Content-Type: application/json).",
         ));
     }
-    let chunks = read_chunks_up_to(&req, &mut payload, IMPORT_LIMIT).await?;
-    let checked = web::block(move || {
-        let doc: Document = parse_json_chunks(chunks)?;
-        check(doc).map_err(ApiError::from)
-    })
-    .await
-    .map_err(ApiError::internal)??;
-    let report = state.import.run(user.id(), checked).await?;
+    let file = spool(&req, &mut payload).await?;
+    let mut source = JsonFile::new(file);
+    let (survey, source) = web::block(move || (examine(&mut source), source))
+        .await
+        .map_err(ApiError::internal)?;
+    let report = state
+        .import
+        .run(user.id(), survey?, Box::new(source))
+        .await?;
     Ok(HttpResponse::Ok().json(ImportResponse::from(report)))
+}
+
+/// Writes the body to an anonymous temporary file (deleted when closed) as
+/// it arrives, within the import's limit and time.
+async fn spool(req: &HttpRequest, payload: &mut web::Payload) -> Result<std::fs::File, ApiError> {
+    use tokio::io::AsyncWriteExt;
+    let file = web::block(tempfile::tempfile)
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let mut out = tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
+    read_chunks_with(req, payload, IMPORT_LIMIT, async |chunk| {
+        out.write_all(&chunk).await.map_err(ApiError::internal)
+    })
+    .await?;
+    out.flush().await.map_err(ApiError::internal)?;
+    Ok(out.into_inner().into_std().await)
 }
