@@ -364,10 +364,7 @@ pub fn wanted(c: &Checked) -> Wanted {
 /// A whole document's [`Survey`].
 #[must_use]
 pub fn survey(d: &Document) -> Survey {
-    let mut s = Survey {
-        sections: (0..super::SECTIONS.len()).collect(),
-        ..Survey::default()
-    };
+    let mut s = Survey::default();
     s.add(&Batch::Journal(d.journal.clone()));
     s.add(&Batch::Exercises(d.exercises.clone()));
     s.add(&Batch::Programs(d.programs.clone()));

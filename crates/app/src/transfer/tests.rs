@@ -644,15 +644,42 @@ fn every_section() -> Document {
         .map(|i| entry(10 + i, &format!("2026-11-0{}", i + 1), "words"))
         .collect();
     doc.exercises = vec![exercise(40, "Squat"), exercise(41, "Bench")];
+    let item = |n: u128, exercise: u128, position: i32| ProgramItemDoc {
+        id: id(n),
+        exercise_id: id(exercise),
+        position,
+        target_sets: Some(3),
+        target_reps: Some(5),
+        target_weight: None,
+        rest_seconds: None,
+        notes: None,
+    };
+    doc.programs = vec![ProgramDoc {
+        id: id(70),
+        name: "A".into(),
+        description: None,
+        archived: false,
+        exercises: vec![item(71, 41, 0), item(72, 40, 1)],
+        created_at: t("2026-11-01T07:00:00Z"),
+        updated_at: t("2026-11-01T07:00:00Z"),
+    }];
     doc.workouts = vec![
         workout(30, vec![log(31, 40), log(32, 41)]),
         workout(33, vec![]),
     ];
+    doc.workouts[1].program_id = Some(id(70));
     doc.projects = vec![
         project(22, 7, vec![task(26, 1), task(25, 0)]),
         project(21, 3, vec![]),
         project(23, 5, vec![]),
     ];
+    doc.projects[0].notes = vec![NoteDoc {
+        id: id(27),
+        title: "Plan".into(),
+        body: "Words.".into(),
+        created_at: t("2026-11-01T07:00:00Z"),
+        updated_at: t("2026-11-01T07:00:00Z"),
+    }];
     doc.events = vec![event(50), event(51), event(52)];
     doc.captures = vec![
         capture(60, Some(("journal_entry", 10))),
@@ -716,8 +743,31 @@ fn an_import_read_in_batches_plans_what_the_whole_document_plans() {
     );
     assert_eq!(report, whole.report);
     assert_eq!(source.scans, 2, "checked in one pass, written in one more");
-    // 3 + 1 + 1 + 2 + 2 + 2 batches of at most two items; API keys none.
-    assert_eq!(batches, 11);
+    // 3 + 1 + 1 + 1 + 2 + 2 + 2 batches of at most two items; API keys
+    // none.
+    assert_eq!(batches, 12);
+    // Every kind is handed over (a kind dropped from its batch would be
+    // missing here and in the whole plan alike, so count them).
+    assert_eq!(
+        [
+            all.journal.len(),
+            all.exercises.len(),
+            all.programs.len(),
+            all.workouts.len(),
+            all.logs.len(),
+            all.projects.len(),
+            all.tasks.len(),
+            all.notes.len(),
+            all.captures.len(),
+            all.events.len(),
+        ],
+        [4, 2, 1, 2, 2, 2, 2, 1, 3, 3]
+    );
+    assert_eq!(
+        all.programs[0].exercises[0].exercise_id,
+        all.exercises[1].id
+    );
+    assert_eq!(all.workouts[1].program_id, Some(id(70)));
     let target = |i: usize| all.captures[i].converted_to.as_ref().unwrap().id;
     assert_ne!(target(1), id(51), "a reassigned event is followed");
     assert_eq!(target(1), all.events[1].event.id.0);
@@ -809,6 +859,20 @@ fn paths_and_uniqueness_run_across_batches() {
     doc.workouts.push(workout(34, vec![log(35, 99)]));
     let err = streamed(&mut Sections::new(doc), &some_taken()).unwrap_err();
     assert!(matches!(err, ImportError::Invalid(f) if f.field == "workouts[2].logs[0].exercise_id"));
+
+    let mut doc = every_section();
+    let mut program = doc.programs[0].clone();
+    program.exercises.truncate(1);
+    for n in [80, 82] {
+        program.id = id(n);
+        program.exercises[0].id = id(n + 1);
+        doc.programs.push(program.clone());
+    }
+    doc.programs[2].exercises[0].exercise_id = id(99);
+    let err = streamed(&mut Sections::new(doc), &some_taken()).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Invalid(f) if f.field == "programs[2].exercises[0].exercise_id")
+    );
 }
 
 #[test]
