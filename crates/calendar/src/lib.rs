@@ -20,4 +20,6 @@ pub use model::{
 };
 pub use ports::EventRepository;
 pub use rule::Rule;
-pub use service::{CalendarError, CalendarService, MAX_WINDOW_DAYS, check_restored, parse_exdates};
+pub use service::{
+    CalendarError, CalendarService, Expansion, MAX_WINDOW_DAYS, check_restored, parse_exdates,
+};

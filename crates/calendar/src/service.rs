@@ -351,6 +351,23 @@ impl CalendarService {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Occurrence>, CalendarError> {
+        Ok(self.expansion(user, prefs, from, to).await?.run())
+    }
+
+    /// [`Self::occurrences`] in two steps: the window checked and its
+    /// events read, then [`Expansion::run`] — CPU work (a year of a busy
+    /// calendar is tens of milliseconds and megabytes) that a caller may
+    /// run where a worker may block, a few at a time.
+    ///
+    /// # Errors
+    /// As [`Self::occurrences`].
+    pub async fn expansion(
+        &self,
+        user: UserId,
+        prefs: TimePrefs,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Expansion, CalendarError> {
         if to < from {
             return Err(FieldError::new("to", "to must not be before from").into());
         }
@@ -369,18 +386,11 @@ impl CalendarService {
             .repo
             .events_between(user, window.start - slack, window.end + slack)
             .await?;
-        let mut out: Vec<Occurrence> = events
-            .iter()
-            .flat_map(|(e, o)| occurrences(e, o, &window))
-            .collect();
-        out.sort_by_key(|o| {
-            let start = match o.start {
-                When::On(d) => prefs.start_of_day(d),
-                When::At(t) => t,
-            };
-            (start, o.event_id.0)
-        });
-        Ok(out)
+        Ok(Expansion {
+            events,
+            window,
+            prefs,
+        })
     }
 
     /// Every event of the user with its changed occurrences (the calendar
@@ -513,6 +523,36 @@ impl CalendarService {
             .repo
             .skip_occurrence(user, id, rid, self.clock.now())
             .await?)
+    }
+}
+
+/// The events a window of occurrences needs, read and not yet expanded
+/// (see [`CalendarService::expansion`]).
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    events: Vec<(Event, Vec<Override>)>,
+    window: Window,
+    prefs: TimePrefs,
+}
+
+impl Expansion {
+    /// Every occurrence in the window, sorted by start (then event).
+    #[must_use]
+    pub fn run(self) -> Vec<Occurrence> {
+        let prefs = self.prefs;
+        let mut out: Vec<Occurrence> = self
+            .events
+            .iter()
+            .flat_map(|(e, o)| occurrences(e, o, &self.window))
+            .collect();
+        out.sort_by_key(|o| {
+            let start = match o.start {
+                When::On(d) => prefs.start_of_day(d),
+                When::At(t) => t,
+            };
+            (start, o.event_id.0)
+        });
+        out
     }
 }
 

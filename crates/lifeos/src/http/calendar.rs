@@ -444,15 +444,28 @@ pub async fn list_occurrences(
     state: web::Data<AppState>,
     q: ApiQuery<OccurrenceQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let list = state
+    let expansion = state
         .calendar
-        .occurrences(user.id(), user.prefs, q.0.from, q.0.to)
+        .expansion(user.id(), user.prefs, q.0.from, q.0.to)
         .await?;
-    Ok(HttpResponse::Ok().json(
-        list.into_iter()
-            .map(OccurrenceResponse::from)
-            .collect::<Vec<_>>(),
-    ))
+    // Expanding a year of a busy calendar and writing its JSON is tens of
+    // milliseconds and megabytes: a few at a time, off the async workers.
+    let body = state
+        .cpu
+        .run(move || {
+            let list: Vec<OccurrenceResponse> = expansion
+                .run()
+                .into_iter()
+                .map(OccurrenceResponse::from)
+                .collect();
+            serde_json::to_vec(&list)
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 fn occurrence_path(req: &HttpRequest) -> Result<(EventId, String), ApiError> {
