@@ -127,7 +127,7 @@ pub fn build_state(config: &Config, database_url: &str, secret: &[u8]) -> Result
             clock.clone(),
         )),
         store,
-        cpu: crate::state::CpuSlots::per_core(),
+        cpu: crate::state::CpuSlots::per_core()?,
         web: WebSettings {
             cookie_secure: config.cookie_secure,
             cookie_domain: config.cookie_domain.clone(),

@@ -73,62 +73,103 @@ pub struct AppState {
     pub web: WebSettings,
 }
 
-/// Long CPU work (a year of calendar occurrences: tens of milliseconds and
-/// megabytes each) run off the async workers, at most `parallel` jobs at
-/// once on the blocking pool; the others wait in arrival order (tokio's
-/// semaphore is fair). An async worker busy for that long would hold up
-/// every other request on it, and 32 such answers built at once would hold
-/// 32 times their memory: the bound keeps the server's memory and its other
-/// requests' latency independent of how many arrive together.
+/// Long CPU work with a large answer (a year of calendar occurrences: tens
+/// of milliseconds and megabytes each) run off the async workers, at most
+/// `parallel` jobs at once on threads of their own, the others waiting in
+/// arrival order (tokio's semaphore is fair). A job's slot can be held
+/// until its answer is sent ([`Slot`]), so the answers not yet read by
+/// their clients count too: memory is bounded by `parallel` answers however
+/// many requests arrive together, and no async worker is held up for tens
+/// of milliseconds.
 #[derive(Debug, Clone)]
 pub struct CpuSlots {
+    /// Its own threads, as many as slots: a job's allocations stay in their
+    /// allocator arenas (tokio's blocking pool would spread them over every
+    /// thread it ever started, each arena keeping its high-water mark).
+    threads: Arc<rayon_core::ThreadPool>,
     slots: Arc<tokio::sync::Semaphore>,
     busy: Arc<std::sync::atomic::AtomicUsize>,
     most: Arc<std::sync::atomic::AtomicUsize>,
 }
 
+/// A job's slot, held until dropped (after the job's answer is sent).
+#[derive(Debug)]
+pub struct Slot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    busy: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.busy.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 impl CpuSlots {
     /// One job per core.
-    #[must_use]
-    pub fn per_core() -> Self {
+    ///
+    /// # Errors
+    /// When the threads cannot be started.
+    pub fn per_core() -> Result<Self, String> {
         Self::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
     }
 
     /// At most `parallel` (at least 1) jobs at once.
-    #[must_use]
-    pub fn new(parallel: usize) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// When the threads cannot be started.
+    pub fn new(parallel: usize) -> Result<Self, String> {
+        let threads = rayon_core::ThreadPoolBuilder::new()
+            .num_threads(parallel.max(1))
+            .thread_name(|i| format!("lifeos-cpu-{i}"))
+            .build()
+            .map_err(|e| format!("starting the CPU threads: {e}"))?;
+        Ok(Self {
+            threads: Arc::new(threads),
             slots: Arc::new(tokio::sync::Semaphore::new(parallel.max(1))),
             busy: Arc::default(),
             most: Arc::default(),
-        }
+        })
     }
 
-    /// The most jobs that ever ran at once.
+    /// The most jobs that ever held a slot at once.
     #[must_use]
     pub fn most_at_once(&self) -> usize {
         self.most.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Runs `work` on the blocking pool once a slot is free.
+    /// Runs `work` on one of the slots' threads once a slot is free;
+    /// answers its output and the slot, which stays taken until it is
+    /// dropped.
     ///
     /// # Errors
     /// When `work` panicked (or the runtime is shutting down).
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, String> {
+    ) -> Result<(T, Slot), String> {
         use std::sync::atomic::Ordering::SeqCst;
-        let _slot = self.slots.acquire().await.map_err(|e| e.to_string())?;
-        let (busy, most) = (self.busy.clone(), self.most.clone());
-        tokio::task::spawn_blocking(move || {
-            most.fetch_max(busy.fetch_add(1, SeqCst) + 1, SeqCst);
-            let out = work();
-            busy.fetch_sub(1, SeqCst);
-            out
-        })
-        .await
-        .map_err(|e| e.to_string())
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
+        self.most
+            .fetch_max(self.busy.fetch_add(1, SeqCst) + 1, SeqCst);
+        let slot = Slot {
+            _permit: permit,
+            busy: self.busy.clone(),
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.threads.spawn(move || {
+            // A panic drops `tx`: the caller gets an error, the thread lives.
+            let _ = tx.send(work());
+        });
+        let out = rx
+            .await
+            .map_err(|_panicked| "the job panicked".to_string())?;
+        Ok((out, slot))
     }
 }
 
@@ -138,29 +179,44 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn long_work_runs_at_most_so_many_at_once_and_all_of_it_runs() {
-        let slots = CpuSlots::new(2);
+        let slots = CpuSlots::new(2).unwrap();
         let jobs: Vec<_> = (0..8u64)
             .map(|i| {
                 let slots = slots.clone();
                 tokio::spawn(async move {
-                    slots
+                    let (out, slot) = slots
                         .run(move || {
-                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            std::thread::sleep(std::time::Duration::from_millis(10));
                             i
                         })
                         .await
+                        .unwrap();
+                    // The answer is "sent" while the slot is held.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    drop(slot);
+                    out
                 })
             })
             .collect();
         let mut sum = 0;
         for j in jobs {
-            sum += j.await.unwrap().unwrap();
+            sum += j.await.unwrap();
         }
         assert_eq!(sum, 28);
         assert_eq!(slots.most_at_once(), 2);
         assert!(
-            CpuSlots::new(0).run(|| 1).await.is_ok(),
+            CpuSlots::new(0).unwrap().run(|| 1).await.is_ok(),
             "at least one slot"
         );
+    }
+
+    #[tokio::test]
+    async fn a_slot_is_free_again_once_dropped() {
+        let slots = CpuSlots::new(1).unwrap();
+        let (_, held) = slots.run(|| ()).await.unwrap();
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(50), slots.run(|| ()));
+        assert!(waiting.await.is_err(), "the only slot is held");
+        drop(held);
+        assert!(slots.run(|| ()).await.is_ok());
     }
 }

@@ -8,9 +8,12 @@ use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option, not_null, p
 use crate::http::prefs::UserPrefs;
 use crate::http::{PageOf, RouteTable};
 use crate::state::AppState;
+use actix_web::body::SizedStream;
 use actix_web::http::Method;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt;
 use lifeos_calendar::{
     CalendarError, Event, EventDescription, EventDraft, EventId, EventPatch, EventTitle, Location,
     Occurrence, OverrideDraft, Span, When, parse_exdates,
@@ -101,15 +104,31 @@ pub struct OccurrenceResponse {
 
 impl From<Occurrence> for OccurrenceResponse {
     fn from(o: Occurrence) -> Self {
+        Self::from(&o)
+    }
+}
+
+impl From<&Occurrence> for OccurrenceResponse {
+    fn from(o: &Occurrence) -> Self {
         Self {
             event_id: o.event_id.0,
-            title: o.title,
+            title: o.title.clone(),
             start: o.start.to_wire(),
             end: o.end.to_wire(),
             all_day: o.all_day,
             recurring: o.recurring,
-            recurrence_id: o.recurrence_id.map(|r| r.to_wire()),
+            recurrence_id: o.recurrence_id.as_ref().map(|r| r.to_wire()),
         }
+    }
+}
+
+/// A list of occurrences written as the API lists them, one at a time
+/// (no second list of their wire forms beside the first).
+struct Listed(Vec<Occurrence>);
+
+impl Serialize for Listed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(OccurrenceResponse::from))
     }
 }
 
@@ -449,24 +468,35 @@ pub async fn list_occurrences(
         .expansion(user.id(), user.prefs, q.0.from, q.0.to)
         .await?;
     // Expanding a year of a busy calendar and writing its JSON is tens of
-    // milliseconds and megabytes: a few at a time, off the async workers.
-    let body = state
+    // milliseconds and megabytes: a few at a time, off the async workers,
+    // each holding its slot until its answer is sent.
+    let (body, slot) = state
         .cpu
         .run(move || {
-            let list: Vec<OccurrenceResponse> = expansion
-                .run()
-                .into_iter()
-                .map(OccurrenceResponse::from)
-                .collect();
-            serde_json::to_vec(&list)
+            let list = Listed(expansion.run());
+            // About 100 bytes an occurrence: one allocation, not doublings.
+            let mut out = Vec::with_capacity(list.0.len() * 112 + 2);
+            serde_json::to_writer(&mut out, &list).map(|()| out)
         })
         .await
-        .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+    let body = Bytes::from(body.map_err(ApiError::internal)?);
+    let len = body.len() as u64;
+    let pieces = (0..body.len())
+        .step_by(PIECE)
+        .map(move |at| Ok::<_, actix_web::Error>(body.slice(at..(at + PIECE).min(body.len()))))
+        .collect::<Vec<_>>();
+    let sent = futures_util::stream::iter(pieces).chain(futures_util::stream::once(async move {
+        drop(slot);
+        Ok(Bytes::new())
+    }));
     Ok(HttpResponse::Ok()
         .content_type("application/json")
-        .body(body))
+        .body(SizedStream::new(len, sent)))
 }
+
+/// Pieces of an occurrences answer handed to the connection one at a time.
+const PIECE: usize = 64 * 1024;
 
 fn occurrence_path(req: &HttpRequest) -> Result<(EventId, String), ApiError> {
     let id = EventId(path_uuid(req, "id")?);
