@@ -706,3 +706,36 @@ async fn exercise_history_lists_sessions_with_top_sets_and_records() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn exercises_and_programs_are_listed_by_name_ignoring_case() {
+    // The test cluster's collation is C (byte order: "B" before "a"), so
+    // only lower(name) in the order puts "apple" first.
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    for name in ["cherry row", "Banana press", "apple curl"] {
+        let res = app
+            .post(
+                "/api/v1/exercises",
+                &json!({"name": name, "category": "strength"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let res = app.post("/api/v1/programs", &json!({"name": name})).await;
+        assert_eq!(res.status(), 201);
+    }
+    for path in ["/api/v1/exercises", "/api/v1/programs"] {
+        let list: Value = app.get(path).await.json().await.unwrap();
+        let names: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["apple curl", "Banana press", "cherry row"],
+            "{path}"
+        );
+    }
+}
