@@ -19,15 +19,19 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use check::{Checked, CheckedEvent, Checker, check, version};
+#[cfg(test)]
+pub use check::{Checked, check};
+pub use check::{CheckedEvent, Checker, version};
 pub use doc::{
     ApiKeyDoc, CaptureDoc, Document, EventDoc, ExerciseDoc, JournalDoc, LogDoc, NoteDoc,
     OverrideDoc, ProgramDoc, ProgramItemDoc, ProjectDoc, TargetDoc, TaskDoc, UserDoc, WorkoutDoc,
 };
 pub use plan::{
     Facts, Holder, Kind, Planning, ProjectsTasksNotes, Report, Restore, RestoredEntry,
-    SessionsAndSets, Survey, Wanted, plan, survey, wanted,
+    SessionsAndSets, Survey, Wanted,
 };
+#[cfg(test)]
+pub use plan::{plan, survey, wanted};
 
 use async_trait::async_trait;
 use lifeos_kernel::{Clock, FieldError, StoreError, UserId, new_id};

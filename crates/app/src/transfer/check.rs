@@ -1,4 +1,5 @@
-//! Validation of a whole document before anything is written: every item
+//! Validation of a document, batch by batch ([`Checker`]), before anything
+//! is written: every item
 //! goes through its module's own rules (the same value types the API's
 //! handlers use), and the first broken rule is answered with its full path
 //! (`journal[12].content.body`). Texts come out normalised as on creation
@@ -6,8 +7,7 @@
 
 use super::FORMAT_VERSION;
 use super::doc::{
-    CaptureDoc, Document, EventDoc, ExerciseDoc, JournalDoc, OverrideDoc, ProgramDoc, ProjectDoc,
-    WorkoutDoc,
+    CaptureDoc, EventDoc, ExerciseDoc, JournalDoc, OverrideDoc, ProgramDoc, ProjectDoc, WorkoutDoc,
 };
 use chrono::{DateTime, Utc};
 use lifeos_calendar::{
@@ -27,11 +27,13 @@ use lifeos_workouts::{
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// A document that passed every rule.
+/// A whole document that passed every rule (the reference the
+/// batch-by-batch import is tested against).
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub struct Checked {
     /// The document, normalised.
-    pub doc: Document,
+    pub doc: super::Document,
     /// Each event read as the calendar reads it, with its changed
     /// occurrences and the series end to store (same order as `doc.events`).
     pub events: Vec<CheckedEvent>,
@@ -89,11 +91,13 @@ fn wire<T>(
     parse(path, raw)
 }
 
-/// Checks a whole document.
+/// Checks a whole document (the reference the batch-by-batch import is
+/// tested against).
 ///
 /// # Errors
 /// The first broken rule, with its path.
-pub fn check(mut doc: Document) -> Result<Checked, FieldError> {
+#[cfg(test)]
+pub fn check(mut doc: super::Document) -> Result<Checked, FieldError> {
     version(doc.format_version)?;
     let mut c = Checker::default();
     c.journal(&mut doc.journal)?;

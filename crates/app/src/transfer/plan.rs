@@ -1,7 +1,7 @@
 //! Deciding, item by item, what an import does, from facts about the
 //! account read inside the import's transaction. Pure: the adapter reads the
-//! [`Facts`] that [`wanted`] names, calls [`plan`], and writes the
-//! [`Restore`] it answers, all in one transaction.
+//! [`Facts`] that the [`Survey`] wants, then writes each batch's
+//! [`Restore`] that [`Planning`] answers, all in one transaction.
 //!
 //! The rules (API.md section 9):
 //! - an id that is free is kept;
@@ -17,10 +17,12 @@
 //!   another account: otherwise the document is refused, naming the path.
 
 use super::Batch;
-use super::check::{Checked, CheckedEvent};
+#[cfg(test)]
+use super::check::Checked;
+use super::check::CheckedEvent;
 use super::doc::{
-    CaptureDoc, Document, ExerciseDoc, JournalDoc, LogDoc, NoteDoc, ProgramDoc, ProjectDoc,
-    TaskDoc, WorkoutDoc,
+    CaptureDoc, ExerciseDoc, JournalDoc, LogDoc, NoteDoc, ProgramDoc, ProjectDoc, TaskDoc,
+    WorkoutDoc,
 };
 use chrono::NaiveDate;
 use lifeos_journal::EntryKind;
@@ -356,14 +358,16 @@ impl Survey {
 }
 
 /// The facts a whole document needs.
+#[cfg(test)]
 #[must_use]
 pub fn wanted(c: &Checked) -> Wanted {
     survey(&c.doc).take_wanted()
 }
 
 /// A whole document's [`Survey`].
+#[cfg(test)]
 #[must_use]
-pub fn survey(d: &Document) -> Survey {
+pub fn survey(d: &super::Document) -> Survey {
     let mut s = Survey::default();
     s.add(&Batch::Journal(d.journal.clone()));
     s.add(&Batch::Exercises(d.exercises.clone()));
@@ -751,6 +755,7 @@ pub type ProjectsTasksNotes = (Vec<ProjectDoc>, Vec<(Uuid, TaskDoc)>, Vec<(Uuid,
 /// # Errors
 /// A [`FieldError`] for a reference that lands nowhere (or in another
 /// account).
+#[cfg(test)]
 pub fn plan(
     checked: Checked,
     facts: &Facts,
