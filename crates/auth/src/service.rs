@@ -10,7 +10,7 @@ use crate::model::{
 use crate::ports::AuthStore;
 use crate::tokens::{AccessTokens, random_token, sha256};
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{Clock, FieldError, UserId, new_id, trimmed_text};
+use lifeos_kernel::{Caller, Clock, FieldError, UserId, new_id, trimmed_text};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -303,6 +303,21 @@ impl AuthService {
             .find_user_with_settings(t.user, t.issued_at)
             .await?
             .ok_or(AuthError::InvalidToken)
+    }
+
+    /// The caller an access token names, checked only by its signature,
+    /// expiry and issue time: the store checks that the token still speaks
+    /// for its user in the read it serves ([`Caller`]), so a list costs one
+    /// statement instead of a user lookup and the page.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] for a bad or expired token.
+    pub fn caller_from_access_token(&self, token: &str) -> Result<Caller, AuthError> {
+        let t = self.tokens.verify(token, self.clock.now())?;
+        Ok(Caller {
+            user: t.user,
+            token_issued_at: Some(t.issued_at),
+        })
     }
 
     /// The user an access token names.
@@ -653,6 +668,30 @@ mod tests {
         assert_eq!(s.user.username, "ada");
         let u = svc.user_from_access_token(&s.access_token).await.unwrap();
         assert_eq!(u.id, s.user.id);
+    }
+
+    #[tokio::test]
+    async fn an_access_token_names_its_caller_and_when_it_was_issued() {
+        let (svc, clock) = service();
+        svc.create_or_reset_user("ada", "correct horse")
+            .await
+            .unwrap();
+        let s = svc.login("ada", "correct horse", "a").await.unwrap();
+        let caller = svc.caller_from_access_token(&s.access_token).unwrap();
+        assert_eq!(caller.user, s.user.id);
+        assert_eq!(caller.token_issued_at, Some(clock.now()));
+        assert!(matches!(
+            svc.caller_from_access_token("garbage"),
+            Err(AuthError::InvalidToken)
+        ));
+        clock.set(clock.now() + chrono::Duration::minutes(15));
+        assert!(
+            matches!(
+                svc.caller_from_access_token(&s.access_token),
+                Err(AuthError::InvalidToken)
+            ),
+            "expired"
+        );
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use crate::model::{
 use crate::ports::CaptureRepository;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{PageRequest, StoreError, UserId};
+use lifeos_kernel::{Caller, PageRequest, StoreError, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -112,10 +112,13 @@ impl CaptureRepository for InMemoryCaptures {
 
     async fn list_captures(
         &self,
-        user: UserId,
+        caller: Caller,
         status: Option<CaptureStatus>,
         page: PageRequest,
     ) -> Result<(Vec<Capture>, i64), StoreError> {
+        // The caller's standing is the adapter's to check (it has the
+        // users); here every caller stands.
+        let user = caller.user;
         let mut all: Vec<Capture> = self
             .state()
             .rows

@@ -5,7 +5,7 @@ use crate::model::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{PageRequest, StoreError, UserId};
+use lifeos_kernel::{Caller, PageRequest, StoreError, UserId};
 
 /// Captures of users and the idempotency keys of the external endpoint.
 #[async_trait]
@@ -40,13 +40,14 @@ pub trait CaptureRepository: Send + Sync {
     async fn get_capture(&self, user: UserId, id: CaptureId)
     -> Result<Option<Capture>, StoreError>;
 
-    /// A page of the user's captures, newest first, and the total.
+    /// A page of the caller's captures, newest first, and the total.
     ///
     /// # Errors
-    /// Storage errors.
+    /// [`StoreError::SessionEnded`] for a caller whose token no longer
+    /// speaks for them (see [`Caller`]); storage errors.
     async fn list_captures(
         &self,
-        user: UserId,
+        caller: Caller,
         status: Option<CaptureStatus>,
         page: PageRequest,
     ) -> Result<(Vec<Capture>, i64), StoreError>;

@@ -5,7 +5,7 @@ use crate::model::{
     ExternalCapture, KeyOutcome, NewCapture, Receipt, capture_message,
 };
 use crate::ports::CaptureRepository;
-use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId, new_id};
+use lifeos_kernel::{Caller, Clock, FieldError, Page, PageRequest, StoreError, UserId, new_id};
 use std::sync::Arc;
 
 /// How long an idempotency key's first response is replayed.
@@ -136,11 +136,11 @@ impl CaptureService {
     /// Storage errors.
     pub async fn list(
         &self,
-        user: UserId,
+        caller: impl Into<Caller>,
         status: Option<CaptureStatus>,
         page: PageRequest,
     ) -> Result<Page<Capture>, CaptureError> {
-        let (items, total) = self.repo.list_captures(user, status, page).await?;
+        let (items, total) = self.repo.list_captures(caller.into(), status, page).await?;
         Ok(Page::new(items, total, page))
     }
 

@@ -78,9 +78,7 @@ fn minutes(d: chrono::Duration) -> diesel::pg::data_types::PgInterval {
 }
 
 /// Whether a token issued at `issued_at` (whole seconds) is younger than
-/// the password: `users.updated_at` is written only when the password is
-/// set (create, change, reset), and a token of the second of the change
-/// counts as after it (its `iat` has no fraction).
+/// the password (see [`crate::owner::token_bound`]).
 fn password_set_by(
     issued_at: DateTime<Utc>,
 ) -> diesel::dsl::Lt<
@@ -88,7 +86,7 @@ fn password_set_by(
     diesel::dsl::AsExprOf<DateTime<Utc>, diesel::sql_types::Timestamptz>,
 > {
     users::updated_at
-        .lt((issued_at + chrono::Duration::seconds(1)).into_sql::<diesel::sql_types::Timestamptz>())
+        .lt(crate::owner::token_bound(issued_at).into_sql::<diesel::sql_types::Timestamptz>())
 }
 
 #[async_trait]

@@ -3,7 +3,7 @@
 
 use crate::calendar::insert_event_on;
 use crate::journal::insert_entry_on;
-use crate::owner::owner;
+use crate::owner::{filter_owner, stands};
 use crate::paged::Paginate;
 use crate::projects::insert_task_on;
 use crate::schema::{captures as cp, idempotency_keys as ik};
@@ -21,7 +21,7 @@ use lifeos_captures::{
     Receipt, TargetKind,
 };
 use lifeos_journal::{Entry, NewEntry};
-use lifeos_kernel::{PageRequest, StoreError, UserId};
+use lifeos_kernel::{Caller, PageRequest, StoreError, UserId};
 use lifeos_projects::{NewTask, Task};
 use uuid::Uuid;
 
@@ -208,16 +208,15 @@ impl CaptureRepository for PgStore {
 
     async fn list_captures(
         &self,
-        user: UserId,
+        caller: Caller,
         status: Option<CaptureStatus>,
         page: PageRequest,
     ) -> Result<(Vec<Capture>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let base = || {
-            // One plan for every user (see `owner`).
-            let mut q = cp::table
-                .filter(cp::user_id.nullable().eq(owner(user.0)))
-                .into_boxed();
+            // One plan for every user, the caller's standing checked in
+            // the same statement (see `owner`).
+            let mut q = filter_owner!(cp::table.into_boxed(), cp::user_id, caller);
             if let Some(s) = status {
                 q = q.filter(cp::status.eq(s.as_str()));
             }
@@ -231,6 +230,9 @@ impl CaptureRepository for PgStore {
             .load(&mut conn)
             .await
             .map_err(store_error)?;
+        if rows.is_empty() {
+            stands(&mut conn, caller).await?;
+        }
         let total = crate::total_of(&rows, page.offset(), async || {
             base().count().get_result(&mut conn).await
         })

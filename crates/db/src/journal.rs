@@ -1,6 +1,6 @@
 //! The journal port over PostgreSQL.
 
-use crate::owner::owner;
+use crate::owner::{filter_owner, standing_owner, stands, token_bound};
 use crate::paged::Paginate;
 use crate::schema::journal_entries as je;
 use crate::{PgStore, store_error};
@@ -12,7 +12,7 @@ use diesel_async::RunQueryDsl;
 use lifeos_journal::{
     Entry, EntryChanges, EntryFilter, EntryId, EntryKind, EntryRepository, Island, NewEntry,
 };
-use lifeos_kernel::{StoreError, UserId, WeekStart};
+use lifeos_kernel::{Caller, StoreError, UserId, WeekStart};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -97,16 +97,19 @@ pub(crate) async fn insert_entry_on(
         .map_err(|err| diesel::result::Error::DeserializationError(err.to_string().into()))
 }
 
-fn filtered(user: UserId, f: &EntryFilter) -> je::BoxedQuery<'static, diesel::pg::Pg> {
+fn filtered(caller: Caller, f: &EntryFilter) -> je::BoxedQuery<'static, diesel::pg::Pg> {
     // A full-text search keeps the user's own estimate (the planner weighs
-    // the search index against the user's rows); a plain list is planned
-    // once for every user (see `owner`).
+    // the search index against the user's rows), its caller's standing a
+    // one-time filter; a plain list is planned once for every user (see
+    // `owner`).
     let mut q = if f.q.is_some() {
-        je::table.filter(je::user_id.eq(user.0)).into_boxed()
+        let q = je::table.filter(je::user_id.eq(caller.user.0)).into_boxed();
+        match caller.token_issued_at {
+            None => q,
+            Some(t) => q.filter(standing_owner(caller.user.0, token_bound(t)).is_not_null()),
+        }
     } else {
-        je::table
-            .filter(je::user_id.nullable().eq(owner(user.0)))
-            .into_boxed()
+        filter_owner!(je::table.into_boxed(), je::user_id, caller)
     };
     if let Some(k) = f.kind {
         q = q.filter(je::entry_type.eq(k.as_str()));
@@ -193,25 +196,28 @@ impl EntryRepository for PgStore {
 
     async fn list_entries(
         &self,
-        user: UserId,
+        caller: Caller,
         f: &EntryFilter,
     ) -> Result<(Vec<Entry>, i64), StoreError> {
         let mut conn = self.conn().await?;
-        // The page and the total in one statement (the count is an
-        // uncorrelated subquery, run once); a second one only for an empty
-        // page past the first.
-        let rows: Vec<(EntryRow, Option<i64>)> = filtered(user, f)
+        // The caller's standing, the page and the total in one statement
+        // (the count is an uncorrelated subquery, run once); a second one
+        // only for an empty page.
+        let rows: Vec<(EntryRow, Option<i64>)> = filtered(caller, f)
             .order((je::entry_date.desc(), je::created_at.desc(), je::id.desc()))
             .select((
                 EntryRow::as_select(),
-                filtered(user, f).count().single_value(),
+                filtered(caller, f).count().single_value(),
             ))
             .paged(f.page)
             .load(&mut conn)
             .await
             .map_err(store_error)?;
+        if rows.is_empty() {
+            stands(&mut conn, caller).await?;
+        }
         let total = crate::total_of(&rows, f.page.offset(), async || {
-            filtered(user, f).count().get_result(&mut conn).await
+            filtered(caller, f).count().get_result(&mut conn).await
         })
         .await
         .map_err(store_error)?;

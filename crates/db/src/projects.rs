@@ -3,7 +3,7 @@
 //! for tasks), so concurrent inserts, moves, deletes and reorders serialise
 //! and positions stay 0..n-1.
 
-use crate::owner::owner;
+use crate::owner::{filter_owner, stands};
 use crate::paged::Paginate;
 use crate::schema::{project_notes as pn, projects as pr, tasks as tk, users};
 use crate::{PgStore, store_error};
@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Array, BigInt, Date, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use lifeos_kernel::{PageRequest, StoreError, UserId};
+use lifeos_kernel::{Caller, PageRequest, StoreError, UserId};
 use lifeos_projects::{
     Color, Description, NewNote, NewProject, NewTask, Note, NoteChanges, NoteId, Priority, Project,
     ProjectChanges, ProjectId, ProjectName, ProjectRepository, ProjectStatus, Task, TaskChanges,
@@ -541,15 +541,14 @@ impl ProjectRepository for PgStore {
 
     async fn list_tasks(
         &self,
-        user: UserId,
+        caller: Caller,
         f: &TaskFilter,
     ) -> Result<(Vec<Task>, i64), StoreError> {
         let mut conn = self.conn().await?;
         let base = || {
-            // One plan for every user (see `owner`).
-            let mut q = tk::table
-                .filter(tk::user_id.nullable().eq(owner(user.0)))
-                .into_boxed();
+            // One plan for every user, the caller's standing checked in
+            // the same statement (see `owner`).
+            let mut q = filter_owner!(tk::table.into_boxed(), tk::user_id, caller);
             if let Some(s) = f.status {
                 q = q.filter(tk::status.eq(s.as_str()));
             }
@@ -571,6 +570,9 @@ impl ProjectRepository for PgStore {
             .load(&mut conn)
             .await
             .map_err(store_error)?;
+        if rows.is_empty() {
+            stands(&mut conn, caller).await?;
+        }
         let total = crate::total_of(&rows, f.page.offset(), async || {
             base().count().get_result(&mut conn).await
         })

@@ -88,6 +88,14 @@ struct Plans {
     custom: i64,
 }
 
+/// A cookie session's caller, its token issued now.
+fn session_caller(user: UserId) -> lifeos_kernel::Caller {
+    lifeos_kernel::Caller {
+        user,
+        token_issued_at: Some(chrono::Utc::now()),
+    }
+}
+
 #[tokio::test]
 async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
     let db = TestDb::new().await;
@@ -107,9 +115,12 @@ async fn a_list_page_keeps_one_plan_instead_of_planning_every_request() {
         ),
     )
     .await;
+    // As the server lists: for a session caller whose standing the list's
+    // statement checks.
+    let caller = session_caller(UserId(user));
     for _ in 0..10 {
         let (items, total) = store
-            .list_entries(UserId(user), &lifeos_journal::EntryFilter::default())
+            .list_entries(caller, &lifeos_journal::EntryFilter::default())
             .await
             .unwrap();
         assert_eq!((items.len(), total), (20, 365));
@@ -151,7 +162,7 @@ async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() 
     }
     seed.push_str("SET session_replication_role = DEFAULT; ANALYZE;");
     let (pool, store) = one_session(&db, &seed).await;
-    let user = UserId(small);
+    let user = session_caller(UserId(small));
     for _ in 0..10 {
         let (entries, total) = store
             .list_entries(user, &lifeos_journal::EntryFilter::default())

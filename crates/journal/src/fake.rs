@@ -6,7 +6,7 @@ use crate::ports::EntryRepository;
 use crate::streaks::{Island, islands};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use lifeos_kernel::{StoreError, Uniqueness, UserId, WeekStart};
+use lifeos_kernel::{Caller, StoreError, Uniqueness, UserId, WeekStart};
 use std::sync::Mutex;
 
 #[derive(Debug, Clone)]
@@ -104,9 +104,12 @@ impl EntryRepository for InMemoryEntries {
 
     async fn list_entries(
         &self,
-        user: UserId,
+        caller: Caller,
         f: &EntryFilter,
     ) -> Result<(Vec<Entry>, i64), StoreError> {
+        // The caller's standing is the adapter's to check (it has the
+        // users); here every caller stands.
+        let user = caller.user;
         let mut all: Vec<Entry> = self
             .rows()
             .iter()

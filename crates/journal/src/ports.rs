@@ -4,7 +4,7 @@ use crate::model::{Entry, EntryChanges, EntryFilter, EntryId, EntryKind, NewEntr
 use crate::streaks::Island;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use lifeos_kernel::{StoreError, UserId, WeekStart};
+use lifeos_kernel::{Caller, StoreError, UserId, WeekStart};
 
 /// Journal entries of users.
 #[async_trait]
@@ -38,14 +38,15 @@ pub trait EntryRepository: Send + Sync {
     /// Storage errors.
     async fn delete_entry(&self, user: UserId, id: EntryId) -> Result<bool, StoreError>;
 
-    /// A page of the user's entries, newest `entry_date` first, then newest
-    /// `created_at`, and the total.
+    /// A page of the caller's entries, newest `entry_date` first, then
+    /// newest `created_at`, and the total.
     ///
     /// # Errors
-    /// Storage errors.
+    /// [`StoreError::SessionEnded`] for a caller whose token no longer
+    /// speaks for them (see [`Caller`]); storage errors.
     async fn list_entries(
         &self,
-        user: UserId,
+        caller: Caller,
         filter: &EntryFilter,
     ) -> Result<(Vec<Entry>, i64), StoreError>;
 

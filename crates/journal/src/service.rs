@@ -8,7 +8,7 @@ use crate::model::{
 use crate::ports::EntryRepository;
 use crate::streaks::{Island, covered, streak_of};
 use chrono::NaiveDate;
-use lifeos_kernel::{Clock, FieldError, Page, StoreError, TimePrefs, UserId, new_id};
+use lifeos_kernel::{Caller, Clock, FieldError, Page, StoreError, TimePrefs, UserId, new_id};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -168,7 +168,7 @@ impl JournalService {
     /// [`JournalError::Invalid`] when `date_from` is after `date_to`.
     pub async fn list(
         &self,
-        user: UserId,
+        caller: impl Into<Caller>,
         mut filter: EntryFilter,
     ) -> Result<Page<Entry>, JournalError> {
         if let (Some(from), Some(to)) = (filter.date_from, filter.date_to)
@@ -185,7 +185,7 @@ impl JournalService {
             .filter(|q| !q.is_empty());
         let (items, total) = self
             .repo
-            .list_entries(user, &filter)
+            .list_entries(caller.into(), &filter)
             .await
             .map_err(JournalError::Store)?;
         Ok(Page::new(items, total, filter.page))

@@ -1,6 +1,7 @@
 //! The small kernel every Life OS module shares: the user id, the clock port,
 //! pagination, the user's time preferences ("today" and "this week"), field
-//! errors for validation, and the storage error every repository port returns.
+//! errors for validation, the storage error every repository port returns,
+//! and the caller a read is for.
 //!
 //! Must not depend on any other Life OS crate, nor on diesel or actix.
 
@@ -31,6 +32,33 @@ pub struct UserId(pub Uuid);
 impl std::fmt::Display for UserId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
+    }
+}
+
+/// Whom a read is for: a user and, for a request whose access token only
+/// its signature has vouched for so far, when that token was issued.
+///
+/// With `token_issued_at`, the store answers only if the user still exists
+/// and their password was last set before that second (a password change
+/// or reset ends every earlier token), and checks it in the read's own
+/// statement: the session check folded into the read, no separate lookup.
+/// Otherwise it answers [`StoreError::SessionEnded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// Whose data.
+    pub user: UserId,
+    /// When the caller's access token was issued (whole seconds), if the
+    /// store still has to check it.
+    pub token_issued_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<UserId> for Caller {
+    /// A caller already checked (or the application itself).
+    fn from(user: UserId) -> Self {
+        Self {
+            user,
+            token_issued_at: None,
+        }
     }
 }
 

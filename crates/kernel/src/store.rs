@@ -44,6 +44,11 @@ pub enum StoreError {
     /// A business rule conflict (row in use, concurrent change).
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
+    /// The read was for a [`crate::Caller`] whose token no longer speaks
+    /// for its user (the user is gone, or their password was set after the
+    /// token was issued).
+    #[error("the caller's session has ended")]
+    SessionEnded,
     /// The database cannot be reached or the pool is exhausted.
     #[error("storage unavailable: {0}")]
     Unavailable(#[source] Cause),

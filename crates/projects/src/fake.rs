@@ -10,7 +10,7 @@ use crate::ports::{ProjectRepository, Reordered};
 use crate::values::Description;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{PageRequest, StoreError, UserId};
+use lifeos_kernel::{Caller, PageRequest, StoreError, UserId};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Debug, Default)]
@@ -260,9 +260,12 @@ impl ProjectRepository for InMemoryProjects {
 
     async fn list_tasks(
         &self,
-        user: UserId,
+        caller: Caller,
         f: &TaskFilter,
     ) -> Result<(Vec<Task>, i64), StoreError> {
+        // The caller's standing is the adapter's to check (it has the
+        // users); here every caller stands.
+        let user = caller.user;
         let s = self.state();
         let mut all: Vec<Task> = s
             .tasks

@@ -8,7 +8,7 @@ use crate::model::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lifeos_kernel::{FieldError, PageRequest, StoreError, UserId};
+use lifeos_kernel::{Caller, FieldError, PageRequest, StoreError, UserId};
 
 /// Outcome of a reorder: the new list, or why the ids were refused.
 pub type Reordered<T> = Result<Vec<T>, FieldError>;
@@ -90,10 +90,11 @@ pub trait ProjectRepository: Send + Sync {
     /// A page of tasks across the user's projects by due date (none last), then position.
     ///
     /// # Errors
-    /// Storage errors.
+    /// [`StoreError::SessionEnded`] for a caller whose token no longer
+    /// speaks for them (see [`Caller`]); storage errors.
     async fn list_tasks(
         &self,
-        user: UserId,
+        caller: Caller,
         f: &TaskFilter,
     ) -> Result<(Vec<Task>, i64), StoreError>;
 

@@ -7,7 +7,7 @@ use crate::model::{
     TaskStatus,
 };
 use crate::ports::ProjectRepository;
-use lifeos_kernel::{Clock, FieldError, Page, PageRequest, StoreError, UserId, new_id};
+use lifeos_kernel::{Caller, Clock, FieldError, Page, PageRequest, StoreError, UserId, new_id};
 use std::sync::Arc;
 
 /// Errors of the projects module.
@@ -177,10 +177,10 @@ impl ProjectService {
 
     pub async fn list_tasks(
         &self,
-        user: UserId,
+        caller: impl Into<Caller>,
         f: TaskFilter,
     ) -> Result<Page<Task>, ProjectError> {
-        let (items, total) = self.repo.list_tasks(user, &f).await?;
+        let (items, total) = self.repo.list_tasks(caller.into(), &f).await?;
         Ok(Page::new(items, total, f.page))
     }
 

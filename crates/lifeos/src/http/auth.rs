@@ -100,6 +100,33 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// The caller of a cookie session whose access token only its signature,
+/// expiry and issue time have been checked: the read it is for checks
+/// that the token still speaks for its user in its own statement
+/// ([`lifeos_kernel::Caller`]), so a list costs one statement, not a user
+/// lookup and the page. For reads whose store does that check; every
+/// other handler takes [`CurrentUser`].
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCaller(pub lifeos_kernel::Caller);
+
+impl FromRequest for SessionCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        // Run inside the request's span, as the other extractors.
+        Box::pin(async move {
+            let state = state(&req)?;
+            let token = access_token(&req)?;
+            let caller = state.auth.caller_from_access_token(&token)?;
+            check_origin(&req, &state.web)?;
+            tracing::Span::current().record("user.id", tracing::field::display(caller.user));
+            Ok(Self(caller))
+        })
+    }
+}
+
 /// The cookie session's user with their settings, read together (one
 /// statement): the CSRF origin check as for [`CurrentUser`].
 ///

@@ -1,7 +1,7 @@
 //! `/api/v1/captures` (API.md section 6), including the Siri endpoint and
 //! conversion (the application layer's `ConvertCapture`, called once).
 
-use crate::http::auth::{ApiKeyUser, CurrentUser};
+use crate::http::auth::{ApiKeyUser, CurrentUser, SessionCaller};
 use crate::http::calendar::{EventInput, EventResponse};
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{
@@ -217,7 +217,7 @@ pub(crate) fn routes(t: &mut RouteTable) {
 #[utoipa::path(get, path = "/api/v1/captures", tag = "captures", security(("cookie" = [])), params(CaptureQuery),
     responses((status = 200, body = PageOf<CaptureResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_captures(
-    user: CurrentUser,
+    caller: SessionCaller,
     state: web::Data<AppState>,
     q: ApiQuery<CaptureQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -229,7 +229,7 @@ pub async fn list_captures(
         .transpose()?;
     let page = state
         .captures
-        .list(user.id(), status, PageRequest::parse(q.page, q.per_page)?)
+        .list(caller.0, status, PageRequest::parse(q.page, q.per_page)?)
         .await?;
     Ok(HttpResponse::Ok().json(PageOf::from(page.map(CaptureResponse::from))))
 }

@@ -186,6 +186,15 @@ impl ApiError {
         Self::new(Code::NotFound, "The requested resource was not found.")
     }
 
+    /// A 401 for an access token that no longer speaks for its user.
+    #[must_use]
+    pub fn invalid_session() -> Self {
+        Self::new(
+            Code::InvalidToken,
+            "The session is invalid or has expired; log in again.",
+        )
+    }
+
     /// A 500 whose cause is logged here, once, and never sent.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
@@ -266,6 +275,7 @@ impl From<StoreError> for ApiError {
                     }
                 },
             ),
+            StoreError::SessionEnded => Self::invalid_session(),
             StoreError::Unavailable(cause) => Self::unavailable(cause),
             StoreError::Internal(cause) => Self::internal(cause),
         }
@@ -279,10 +289,7 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidCredentials => {
                 Self::new(Code::InvalidCredentials, "Invalid username or password.")
             }
-            AuthError::InvalidToken => Self::new(
-                Code::InvalidToken,
-                "The session is invalid or has expired; log in again.",
-            ),
+            AuthError::InvalidToken => Self::invalid_session(),
             AuthError::InvalidApiKey => {
                 Self::new(Code::InvalidApiKey, "The API key is invalid or revoked.")
             }

@@ -1,6 +1,6 @@
 //! `/api/v1/journal`: entries, search, status and streaks (API.md section 3).
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{CurrentUser, SessionCaller};
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option};
 use crate::http::prefs::UserPrefs;
@@ -217,7 +217,7 @@ pub(crate) fn routes(t: &mut RouteTable) {
     params(ListEntriesQuery),
     responses((status = 200, body = PageOf<EntryResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_entries(
-    user: CurrentUser,
+    caller: SessionCaller,
     state: web::Data<AppState>,
     query: ApiQuery<ListEntriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -233,7 +233,7 @@ pub async fn list_entries(
         q: q.q,
         page: PageRequest::parse(q.page, q.per_page)?,
     };
-    let page = state.journal.list(user.id(), filter).await?;
+    let page = state.journal.list(caller.0, filter).await?;
     Ok(HttpResponse::Ok().json(PageOf::from(page.map(EntryResponse::from))))
 }
 

@@ -1,6 +1,6 @@
 //! `/api/v1/projects` and `/api/v1/tasks` (API.md section 5).
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{CurrentUser, SessionCaller};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, PathId, double_option, not_null, path_uuid};
 use crate::http::{PageOf, RouteTable};
@@ -724,7 +724,7 @@ pub async fn delete_task(
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "projects", security(("cookie" = [])), params(AllTasksQuery),
     responses((status = 200, body = PageOf<TaskResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_tasks(
-    user: CurrentUser,
+    caller: SessionCaller,
     state: web::Data<AppState>,
     q: ApiQuery<AllTasksQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -738,7 +738,7 @@ pub async fn list_tasks(
         due_before: q.due_before,
         page: PageRequest::parse(q.page, q.per_page)?,
     };
-    let p = state.projects.list_tasks(user.id(), f).await?;
+    let p = state.projects.list_tasks(caller.0, f).await?;
     Ok(HttpResponse::Ok().json(PageOf::from(p.map(TaskResponse::from))))
 }
 

@@ -645,3 +645,77 @@ async fn a_password_change_ends_the_other_sessions_access_tokens_at_once() {
     assert_eq!(app.get("/api/auth/me").await.status(), 200);
     assert_eq!(app.get("/api/v1/journal/entries").await.status(), 200);
 }
+
+/// The lists that check the session in their own statement answer 401 for
+/// a token that no longer speaks for its user, whether their page would
+/// have rows or none, and a page (empty or not) for a session that stands.
+#[tokio::test]
+async fn lists_end_with_the_session_whether_or_not_they_have_rows() {
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    let entry = json!({"entry_type": "morning_pages", "content": {"body": "landlord words"}});
+    assert_eq!(
+        app.post("/api/v1/journal/entries", &entry).await.status(),
+        201
+    );
+    let capture = json!({"content": "call the landlord"});
+    assert_eq!(app.post("/api/v1/captures", &capture).await.status(), 201);
+    let project: Value = app
+        .post("/api/v1/projects", &json!({"name": "flat"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tasks = format!("/api/v1/projects/{}/tasks", project["id"].as_str().unwrap());
+    assert_eq!(
+        app.post(&tasks, &json!({"title": "rent"})).await.status(),
+        201
+    );
+    let with_rows = [
+        "/api/v1/journal/entries",
+        "/api/v1/journal/entries?q=landlord",
+        "/api/v1/captures",
+        "/api/v1/tasks",
+    ];
+    let without_rows = [
+        "/api/v1/journal/entries?entry_type=weekly_review",
+        "/api/v1/journal/entries?q=absent",
+        "/api/v1/journal/entries?page=3",
+        "/api/v1/captures?status=archived",
+        "/api/v1/captures?page=3",
+        "/api/v1/tasks?status=done",
+        "/api/v1/tasks?page=3",
+    ];
+    let other = client();
+    let res = other
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": "ada", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let list = async |c: &reqwest::Client, path: &str| c.get(app.url(path)).send().await.unwrap();
+    for path in with_rows {
+        let res = list(&other, path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["total"], 1, "{path}");
+    }
+    for path in without_rows {
+        assert_eq!(list(&other, path).await.status(), 200, "{path}");
+    }
+    // Tokens carry whole seconds: the change happens in a later one.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let change = json!({"current_password": PASSWORD, "new_password": "new password"});
+    assert_eq!(app.patch("/api/auth/password", &change).await.status(), 204);
+    for path in with_rows.iter().chain(&without_rows) {
+        assert_error(list(&other, path).await, 401, "INVALID_TOKEN").await;
+        // The session that changed it goes on.
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+    // A user who is gone owns no list.
+    sql(app.db.url(), "DELETE FROM users").await;
+    for path in with_rows.iter().chain(&without_rows) {
+        assert_error(app.get(path).await, 401, "INVALID_TOKEN").await;
+    }
+}
