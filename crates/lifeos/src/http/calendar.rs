@@ -470,7 +470,7 @@ pub async fn list_occurrences(
     // Expanding a year of a busy calendar and writing its JSON is tens of
     // milliseconds and megabytes: a few at a time, off the async workers,
     // each holding its slot until its answer is sent.
-    let (body, slot) = state
+    let (body, mut slot) = state
         .cpu
         .run(move || {
             let list = Listed(expansion.run());
@@ -481,6 +481,9 @@ pub async fn list_occurrences(
         .await
         .map_err(ApiError::internal)?;
     let body = Bytes::from(body.map_err(ApiError::internal)?);
+    if body.len() >= LARGE {
+        slot.release_memory_when_done();
+    }
     let len = body.len() as u64;
     let pieces = (0..body.len())
         .step_by(PIECE)
@@ -497,6 +500,11 @@ pub async fn list_occurrences(
 
 /// Pieces of an occurrences answer handed to the connection one at a time.
 const PIECE: usize = 64 * 1024;
+
+/// An occurrences answer this long (a few months of a busy calendar) hands
+/// the allocator's free pages back once sent
+/// ([`crate::state::release_free_memory`]).
+const LARGE: usize = 1024 * 1024;
 
 fn occurrence_path(req: &HttpRequest) -> Result<(EventId, String), ApiError> {
     let id = EventId(path_uuid(req, "id")?);

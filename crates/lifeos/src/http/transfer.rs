@@ -11,7 +11,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Code, ErrorBody};
 use crate::http::extract::{has_content_type, read_chunks_with};
 use crate::import_file::JsonFile;
-use crate::state::AppState;
+use crate::state::{AppState, release_free_memory};
 use actix_web::http::Method;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
@@ -170,14 +170,22 @@ pub async fn import(
     }
     let file = spool(&req, &mut payload).await?;
     let mut source = JsonFile::new(file);
-    let (survey, source) = web::block(move || (examine(&mut source), source))
-        .await
-        .map_err(ApiError::internal)?;
-    let report = state
-        .import
-        .run(user.id(), survey?, Box::new(source))
-        .await?;
-    Ok(HttpResponse::Ok().json(ImportResponse::from(report)))
+    let report = async {
+        let (survey, source) = web::block(move || (examine(&mut source), source))
+            .await
+            .map_err(ApiError::internal)?;
+        Ok::<_, ApiError>(
+            state
+                .import
+                .run(user.id(), survey?, Box::new(source))
+                .await?,
+        )
+    }
+    .await;
+    // Reading and writing the document took tens of megabytes, kept by the
+    // allocator until handed back (off the async workers; not awaited).
+    drop(tokio::task::spawn_blocking(release_free_memory));
+    Ok(HttpResponse::Ok().json(ImportResponse::from(report?)))
 }
 
 /// Writes the body to an anonymous temporary file (deleted when closed) as
