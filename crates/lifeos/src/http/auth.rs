@@ -90,14 +90,31 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = state(&req)?;
-            let token = access_token(&req)?;
-            let user = state.auth.user_from_access_token(&token).await?;
-            check_origin(&req, &state.web)?;
-            tracing::Span::current().record("user.id", tracing::field::display(user.id));
-            Ok(Self(user))
+            cookie_session(
+                &req,
+                async |s: &AppState, token: &str| Ok(s.auth.user_from_access_token(token).await?),
+                |user: &User| user.id,
+            )
+            .await
+            .map(Self)
         })
     }
+}
+
+/// A cookie request's session: `find` reads who it is from the access
+/// token, then the CSRF origin check runs (so a bad session is 401 before
+/// a foreign origin is 403) and the user's id goes into the request's span.
+async fn cookie_session<T>(
+    req: &HttpRequest,
+    find: impl AsyncFnOnce(&AppState, &str) -> Result<T, ApiError>,
+    user: impl FnOnce(&T) -> UserId,
+) -> Result<T, ApiError> {
+    let state = state(req)?;
+    let token = access_token(req)?;
+    let found = find(&state, &token).await?;
+    check_origin(req, &state.web)?;
+    tracing::Span::current().record("user.id", tracing::field::display(user(&found)));
+    Ok(found)
 }
 
 /// The caller of a cookie session whose access token only its signature,
@@ -117,12 +134,13 @@ impl FromRequest for SessionCaller {
         let req = req.clone();
         // Run inside the request's span, as the other extractors.
         Box::pin(async move {
-            let state = state(&req)?;
-            let token = access_token(&req)?;
-            let caller = state.auth.caller_from_access_token(&token)?;
-            check_origin(&req, &state.web)?;
-            tracing::Span::current().record("user.id", tracing::field::display(caller.user));
-            Ok(Self(caller))
+            cookie_session(
+                &req,
+                async |s: &AppState, token: &str| Ok(s.auth.caller_from_access_token(token)?),
+                |caller: &lifeos_kernel::Caller| caller.user,
+            )
+            .await
+            .map(Self)
         })
     }
 }
@@ -135,14 +153,14 @@ impl FromRequest for SessionCaller {
 pub async fn current_user_with_settings(
     req: &HttpRequest,
 ) -> Result<(CurrentUser, lifeos_auth::Settings), ApiError> {
-    let state = state(req)?;
-    let token = access_token(req)?;
-    let (user, settings) = state
-        .auth
-        .user_and_settings_from_access_token(&token)
-        .await?;
-    check_origin(req, &state.web)?;
-    tracing::Span::current().record("user.id", tracing::field::display(user.id));
+    let (user, settings) = cookie_session(
+        req,
+        async |s: &AppState, token: &str| {
+            Ok(s.auth.user_and_settings_from_access_token(token).await?)
+        },
+        |(user, _): &(User, lifeos_auth::Settings)| user.id,
+    )
+    .await?;
     Ok((CurrentUser(user), settings))
 }
 

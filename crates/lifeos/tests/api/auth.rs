@@ -12,6 +12,19 @@ fn b64(s: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
 }
 
+/// A second session of `username` (logged in from another client).
+async fn second_session(app: &TestApp, username: &str) -> reqwest::Client {
+    let other = client();
+    let res = other
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    other
+}
+
 async fn me_with_token(app: &TestApp, token: &str) -> reqwest::Response {
     reqwest::Client::new()
         .get(app.url("/api/auth/me"))
@@ -621,14 +634,7 @@ async fn a_username_of_kilobytes_is_422() {
 async fn a_password_change_ends_the_other_sessions_access_tokens_at_once() {
     let app = TestApp::spawn().await;
     app.logged_in("ada").await;
-    let other = client();
-    let res = other
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"username": "ada", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let other = second_session(&app, "ada").await;
     let me = || other.get(app.url("/api/auth/me")).send();
     assert_eq!(me().await.unwrap().status(), 200);
     // Tokens carry whole seconds: the change happens in a later one.
@@ -686,14 +692,7 @@ async fn lists_end_with_the_session_whether_or_not_they_have_rows() {
         "/api/v1/tasks?status=done",
         "/api/v1/tasks?page=3",
     ];
-    let other = client();
-    let res = other
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"username": "ada", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let other = second_session(&app, "ada").await;
     let list = async |c: &reqwest::Client, path: &str| c.get(app.url(path)).send().await.unwrap();
     for path in with_rows {
         let res = list(&other, path).await;
