@@ -91,34 +91,22 @@ async fn insert_on(c: &mut AsyncPgConnection, n: &NewCapture) -> Result<Capture,
 /// `$1` user, `$2` key, `$3` request hash, `$4`/`$5` the receipt, `$6..$8`
 /// the capture, `$9` now, `$10` the oldest live receipt's time.
 ///
-/// The cleanup reads the user and `$10` through sub-selects: a custom
-/// plan would see that no key is older than that (or that this user has
-/// few keys) and cost the cleanup at 1 row against the generic plan's
-/// third of the table, so PostgreSQL planned the statement again on every
-/// request (0.13–0.26 ms, as long as running it) although both plans were
-/// the same index scan. Hidden, both are costed alike and the generic plan
-/// is kept (`crates/db/tests/prepared.rs`); the index on both columns
-/// (migration 000016) keeps that one plan a range scan of this user's
-/// expired keys.
+/// The statement is the function `capture_once` (migration 000017), which
+/// runs it with `enable_seqscan` off: its cached generic plan then reads
+/// the keys by index whatever the table held when it was planned (made on
+/// a nearly empty table, it scanned the whole table twice a request once
+/// the table filled: `crates/db/tests/prepared.rs`). Inside, the cleanup
+/// reads the user and the cutoff through sub-selects: a custom plan would
+/// see that no key is older than that (or that this user has few keys)
+/// and cost the cleanup at 1 row against the generic plan's third of the
+/// table, so PostgreSQL planned the statement again on every request
+/// (0.13–0.26 ms, as long as running it) although both plans were the same
+/// index scan. Hidden, both are costed alike and the generic plan is kept;
+/// the index on both columns (migration 000016) keeps that one plan a
+/// range scan of this user's expired keys.
 const INSERT_ONCE: &str = "\
-WITH gone AS (
-  DELETE FROM idempotency_keys
-   WHERE user_id = (SELECT $1::uuid) AND key <> $2 AND created_at <= (SELECT $10::timestamptz)),
-taken AS (
-  INSERT INTO idempotency_keys AS ik (user_id, key, request_hash, capture_id, message, created_at)
-  VALUES ($1, $2, $3, $4, $5, $9)
-  ON CONFLICT (user_id, key) DO UPDATE
-     SET request_hash = excluded.request_hash, capture_id = excluded.capture_id,
-         message = excluded.message, created_at = excluded.created_at
-   WHERE ik.created_at <= $10
-  RETURNING 1),
-made AS (
-  INSERT INTO captures (id, user_id, content, source, status, created_at)
-  SELECT $6, $1, $7, $8, 'inbox', $9 FROM taken
-  RETURNING 1)
-SELECT EXISTS (SELECT FROM made) AS created, s.request_hash, s.capture_id, s.message
-  FROM (SELECT) one
-  LEFT JOIN idempotency_keys s ON s.user_id = $1 AND s.key = $2 AND s.created_at > $10";
+SELECT created, request_hash, capture_id, message
+  FROM capture_once($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 #[derive(QueryableByName)]
 #[diesel(check_for_backend(diesel::pg::Pg))]

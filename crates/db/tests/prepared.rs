@@ -244,12 +244,15 @@ async fn a_capture_under_an_idempotency_key_keeps_one_plan() {
     let mut c = pool.get().await.unwrap();
     let plans: Plans = diesel::sql_query(
         "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements \
-         WHERE statement LIKE 'WITH gone AS (%' AND statement NOT LIKE '%pg_prepared_statements%'",
+         WHERE statement LIKE '%FROM capture_once(%' AND statement NOT LIKE '%pg_prepared_statements%'",
     )
     .get_result(&mut *c)
     .await
     .unwrap();
-    // With `created_at <= $10` in the cleanup: custom = 10, generic = 0.
+    // The call is prepared once and kept generic; the statement inside is
+    // cached the same way by PL/pgSQL (with `created_at <= $10` in its
+    // cleanup, every call was planned again: `pg_stat_statements` showed
+    // `plans` = `calls` before the sub-selects).
     assert_eq!((plans.custom, plans.generic), (5, 5));
 }
 
@@ -333,4 +336,82 @@ async fn the_other_lists_keep_one_plan_for_a_user_with_fewer_rows_too() {
         seen,
         ["events", "workout_sessions", "programs", "exercises"].map(|t| (t, kept.0, kept.1))
     );
+}
+
+/// The sequential scans of `idempotency_keys` so far, after this
+/// session's pending statistics are flushed.
+async fn key_table_scans(pool: &PgPool) -> i64 {
+    let mut c = pool.get().await.unwrap();
+    c.batch_execute("SELECT pg_stat_force_next_flush()")
+        .await
+        .unwrap();
+    let n: Count = diesel::sql_query(
+        "SELECT seq_scan AS n FROM pg_stat_user_tables WHERE relname = 'idempotency_keys'",
+    )
+    .get_result(&mut *c)
+    .await
+    .unwrap();
+    n.n
+}
+
+#[tokio::test]
+async fn a_keyed_capture_reads_its_keys_by_index_whatever_the_table_held_when_planned() {
+    use lifeos_captures::{CaptureId, NewCapture, Receipt};
+    let db = TestDb::new().await;
+    let user = uuid::Uuid::new_v4();
+    // The keys table empty and analysed, as on a quiet instance.
+    let (pool, store) = one_session(
+        &db,
+        &format!(
+            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'keys', 'h');
+             ANALYZE idempotency_keys;"
+        ),
+    )
+    .await;
+    let capture = async |i: usize| {
+        let id = uuid::Uuid::new_v4();
+        let outcome = store
+            .insert_capture_once(
+                NewCapture {
+                    id: CaptureId(id),
+                    user: UserId(user),
+                    content: "milk".into(),
+                    source: "api".into(),
+                    now: chrono::Utc::now(),
+                },
+                &format!("key-{i}"),
+                &[1],
+                &Receipt {
+                    capture: CaptureId(id),
+                    message: "Captured.".into(),
+                },
+                chrono::Duration::hours(24),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(outcome, lifeos_captures::KeyOutcome::Created));
+    };
+    // Planned (five custom plans, then the generic one kept) while the
+    // table holds a few keys.
+    for i in 0..10 {
+        capture(i).await;
+    }
+    // Then a burst: thousands of live keys, no analysis yet.
+    pool.get()
+        .await
+        .unwrap()
+        .batch_execute(&format!(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, capture_id, message, created_at)
+             SELECT '{user}', 'burst-' || i, '\\x01', gen_random_uuid(), 'm', now()
+               FROM generate_series(1, 5000) i"
+        ))
+        .await
+        .unwrap();
+    let before = key_table_scans(&pool).await;
+    for i in 10..20 {
+        capture(i).await;
+    }
+    // A plan made on the nearly empty table scanned it all, twice a
+    // capture (the cleanup and the receipt's lookup): 20 here.
+    assert_eq!(key_table_scans(&pool).await - before, 0);
 }
