@@ -197,9 +197,34 @@ async fn a_user_with_fewer_rows_than_the_average_also_keeps_one_plan_per_list() 
     );
 }
 
+/// A new capture under the key `key-{i}`, which must be new.
+async fn keyed_capture(store: &PgStore, user: uuid::Uuid, i: usize) {
+    use lifeos_captures::{CaptureId, NewCapture, Receipt};
+    let id = uuid::Uuid::new_v4();
+    let outcome = store
+        .insert_capture_once(
+            NewCapture {
+                id: CaptureId(id),
+                user: UserId(user),
+                content: "milk".into(),
+                source: "api".into(),
+                now: chrono::Utc::now(),
+            },
+            &format!("key-{i}"),
+            &[1],
+            &Receipt {
+                capture: CaptureId(id),
+                message: "Captured.".into(),
+            },
+            chrono::Duration::hours(24),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(outcome, lifeos_captures::KeyOutcome::Created));
+}
+
 #[tokio::test]
 async fn a_capture_under_an_idempotency_key_keeps_one_plan() {
-    use lifeos_captures::{CaptureId, NewCapture, Receipt};
     let db = TestDb::new().await;
     let user = uuid::Uuid::new_v4();
     // Keys of another user, some expired, analysed: the cleanup's estimate
@@ -219,27 +244,7 @@ async fn a_capture_under_an_idempotency_key_keeps_one_plan() {
     )
     .await;
     for i in 0..10 {
-        let id = uuid::Uuid::new_v4();
-        let outcome = store
-            .insert_capture_once(
-                NewCapture {
-                    id: CaptureId(id),
-                    user: UserId(user),
-                    content: "milk".into(),
-                    source: "api".into(),
-                    now: chrono::Utc::now(),
-                },
-                &format!("key-{i}"),
-                &[1],
-                &Receipt {
-                    capture: CaptureId(id),
-                    message: "Captured.".into(),
-                },
-                chrono::Duration::hours(24),
-            )
-            .await
-            .unwrap();
-        assert!(matches!(outcome, lifeos_captures::KeyOutcome::Created));
+        keyed_capture(&store, user, i).await;
     }
     let mut c = pool.get().await.unwrap();
     let plans: Plans = diesel::sql_query(
@@ -356,7 +361,6 @@ async fn key_table_scans(pool: &PgPool) -> i64 {
 
 #[tokio::test]
 async fn a_keyed_capture_reads_its_keys_by_index_whatever_the_table_held_when_planned() {
-    use lifeos_captures::{CaptureId, NewCapture, Receipt};
     let db = TestDb::new().await;
     let user = uuid::Uuid::new_v4();
     // The keys table empty and analysed, as on a quiet instance.
@@ -368,33 +372,10 @@ async fn a_keyed_capture_reads_its_keys_by_index_whatever_the_table_held_when_pl
         ),
     )
     .await;
-    let capture = async |i: usize| {
-        let id = uuid::Uuid::new_v4();
-        let outcome = store
-            .insert_capture_once(
-                NewCapture {
-                    id: CaptureId(id),
-                    user: UserId(user),
-                    content: "milk".into(),
-                    source: "api".into(),
-                    now: chrono::Utc::now(),
-                },
-                &format!("key-{i}"),
-                &[1],
-                &Receipt {
-                    capture: CaptureId(id),
-                    message: "Captured.".into(),
-                },
-                chrono::Duration::hours(24),
-            )
-            .await
-            .unwrap();
-        assert!(matches!(outcome, lifeos_captures::KeyOutcome::Created));
-    };
     // Planned (five custom plans, then the generic one kept) while the
     // table holds a few keys.
     for i in 0..10 {
-        capture(i).await;
+        keyed_capture(&store, user, i).await;
     }
     // Then a burst: thousands of live keys, no analysis yet.
     pool.get()
@@ -409,7 +390,7 @@ async fn a_keyed_capture_reads_its_keys_by_index_whatever_the_table_held_when_pl
         .unwrap();
     let before = key_table_scans(&pool).await;
     for i in 10..20 {
-        capture(i).await;
+        keyed_capture(&store, user, i).await;
     }
     // A plan made on the nearly empty table scanned it all, twice a
     // capture (the cleanup and the receipt's lookup): 20 here.
