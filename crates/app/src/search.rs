@@ -14,6 +14,13 @@ use uuid::Uuid;
 /// The longest query, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 
+/// The most hits of one kind a search answers: when more of a kind match
+/// (a common word, or the first letters of one while typing), the newest
+/// this many of them are ranked and the others left out, so a search costs
+/// the same on ten years of notes as on one month. The total counts what is
+/// answered, so every page of it can be reached (docs/api-notes.md).
+pub const HITS_PER_KIND: usize = 100;
+
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -180,7 +187,8 @@ pub fn safe_snippet(raw: &str) -> String {
 #[async_trait]
 pub trait SearchIndex: Send + Sync {
     /// A page of `user`'s hits for `query`, best first (rank, then newest
-    /// day), and the number of hits; one statement.
+    /// day), and the number of hits; one statement. Of a kind with more
+    /// than [`HITS_PER_KIND`] matches, only the newest that many are hits.
     ///
     /// # Errors
     /// Storage errors.

@@ -1,20 +1,20 @@
 //! The search port: one statement over the journal, tasks, notes, captures
 //! and events, matched against each table's stored `search` tsvector (GIN
 //! indexed; migrations 000002 and 000015), ranked with `ts_rank`, and the
-//! total. A match costs its index entry, its heap row and its rank; the
-//! title and the text a snippet is cut from (`ts_headline`) are read for
-//! the page's rows only, by primary key: building them for every match
-//! (the journal's title with `initcap`, its text from the JSON) made a
-//! search where every entry of five years matches several times slower
-//! than one over a month.
+//! total. Each kind answers at most its newest [`HITS_PER_KIND`] matches,
+//! and the journal and captures find those without reading every match
+//! (see [`walked`]), so a common word costs the same on five years of data
+//! as on a month. The title and the text a snippet is cut from
+//! (`ts_headline`) are read for the page's rows only, by primary key.
 use crate::{PgStore, store_error};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Date, Float4, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
-use lifeos_app::search::{Hit, Kind, MARK_END, MARK_START, Query, SearchIndex};
+use lifeos_app::search::{HITS_PER_KIND, Hit, Kind, MARK_END, MARK_START, Query, SearchIndex};
 use lifeos_kernel::{PageRequest, StoreError, UserId};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 #[derive(QueryableByName)]
@@ -36,36 +36,132 @@ struct HitRow {
     total: i64,
 }
 
+/// How many of a kind's newest rows the walk reads to find its newest
+/// [`HITS_PER_KIND`] matches before it falls back to the index.
+const WINDOW: usize = 4 * HITS_PER_KIND;
+
+/// A kind that grows every day (the journal, captures): its newest
+/// [`HITS_PER_KIND`] matches, read in one of three ways chosen while the
+/// statement runs, so its cached generic plan fits every query:
+/// - the word index, stopping at one more than the cap (`probe_*`): a rare
+///   word's matches are all there, and nothing else is read;
+/// - past the cap (a common word), a walk of the newest [`WINDOW`] rows by
+///   the date index (`walk_*`), which stops at the cap: its cost does not
+///   grow with the years of data;
+/// - a word more common than the cap but too rare to fill it within the
+///   window: every match from the word index, newest first.
+///
+/// `table` is aliased `y`; `day` is the hit's date; `o1`, `o2` its newest-
+/// first order, which the table's `(user_id, o1 DESC, o2 DESC)` index serves.
+fn walked(kind: &str, table: &str, flag: &str, day: &str, o1: &str, o2: &str) -> String {
+    let (cap, over, window) = (HITS_PER_KIND, HITS_PER_KIND + 1, WINDOW);
+    format!(
+        "probe_{kind} AS MATERIALIZED (
+  SELECT y.id, {day} AS day, y.search FROM {table} y
+   WHERE {flag} AND y.user_id = $1 AND y.search @@ (SELECT tsq FROM q) LIMIT {over}),
+walk_{kind} AS MATERIALIZED (
+  SELECT x.id, x.day, x.search FROM (
+    SELECT y.id, {day} AS day, y.search, y.{o1} AS o1, y.{o2} AS o2 FROM {table} y
+     WHERE (SELECT count(*) > {cap} FROM probe_{kind}) AND y.user_id = $1
+     ORDER BY y.{o1} DESC, y.{o2} DESC LIMIT {window}) x
+   WHERE x.search @@ (SELECT tsq FROM q) ORDER BY x.o1 DESC, x.o2 DESC LIMIT {cap}),
+capped_{kind} AS (
+  SELECT p.id, p.day, p.search FROM probe_{kind} p WHERE (SELECT count(*) <= {cap} FROM probe_{kind})
+  UNION ALL
+  SELECT w.id, w.day, w.search FROM walk_{kind} w WHERE (SELECT count(*) = {cap} FROM walk_{kind})
+  UNION ALL
+  (SELECT y.id, {day}, y.search FROM {table} y
+    WHERE (SELECT count(*) > {cap} FROM probe_{kind}) AND (SELECT count(*) < {cap} FROM walk_{kind})
+      AND y.user_id = $1 AND y.search @@ (SELECT tsq FROM q)
+    ORDER BY y.{o1} DESC, y.{o2} DESC LIMIT {cap})),
+"
+    )
+}
+
+/// A kind that stays small (tasks, notes, events): its newest
+/// [`HITS_PER_KIND`] matches from the word index.
+fn indexed(kind: &str, table: &str, flag: &str, day: &str, order: &str) -> String {
+    let cap = HITS_PER_KIND;
+    format!(
+        "capped_{kind} AS (
+  SELECT y.id, {day} AS day, y.search FROM {table} y
+   WHERE {flag} AND y.user_id = $1 AND y.search @@ (SELECT tsq FROM q)
+   ORDER BY {order} LIMIT {cap}),
+"
+    )
+}
+
 /// The statement. `$2` whole words (websearch syntax, may be empty), `$3`
 /// the prefix word (may be empty), `$4..$8` which kinds, `$9`/`$10` the page.
-const SEARCH: &str = "\
+/// Every kind is capped at its newest [`HITS_PER_KIND`] matches, and only
+/// those are ranked and counted.
+static SEARCH: LazyLock<String> = LazyLock::new(|| {
+    let mut sql = String::from(
+        "\
 WITH q AS (
   SELECT CASE
            WHEN $2 = '' THEN to_tsquery('english', $3 || ':*')
            WHEN $3 = '' THEN websearch_to_tsquery('english', $2)
            ELSE websearch_to_tsquery('english', $2) && to_tsquery('english', $3 || ':*')
          END AS tsq),
+",
+    );
+    sql += &walked(
+        "journal",
+        "journal_entries",
+        "$4",
+        "y.entry_date",
+        "entry_date",
+        "created_at",
+    );
+    sql += &indexed(
+        "task",
+        "tasks",
+        "$5",
+        "coalesce(y.due_date, y.created_at::date)",
+        "2 DESC, y.id",
+    );
+    sql += &indexed(
+        "note",
+        "project_notes",
+        "$6",
+        "y.updated_at::date",
+        "y.updated_at DESC, y.id",
+    );
+    sql += &walked(
+        "capture",
+        "captures",
+        "$7",
+        "y.created_at::date",
+        "created_at",
+        "id",
+    );
+    sql += &indexed(
+        "event",
+        "events",
+        "$8",
+        "y.starts_at::date",
+        "y.starts_at DESC, y.id DESC",
+    );
+    sql += "\
 hits AS (
-  SELECT 'journal' AS kind, e.id, e.entry_date AS day, ts_rank(e.search, q.tsq) AS rank
-    FROM journal_entries e, q
-   WHERE $4 AND e.user_id = $1 AND e.search @@ q.tsq
+  SELECT 'journal' AS kind, c.id, c.day, ts_rank(c.search, q.tsq) AS rank FROM capped_journal c, q
   UNION ALL
-  SELECT 'task', t.id, coalesce(t.due_date, t.created_at::date), ts_rank(t.search, q.tsq)
-    FROM tasks t, q
-   WHERE $5 AND t.user_id = $1 AND t.search @@ q.tsq
+  SELECT 'task', c.id, c.day, ts_rank(c.search, q.tsq) FROM capped_task c, q
   UNION ALL
-  SELECT 'note', n.id, n.updated_at::date, ts_rank(n.search, q.tsq)
-    FROM project_notes n, q
-   WHERE $6 AND n.user_id = $1 AND n.search @@ q.tsq
+  SELECT 'note', c.id, c.day, ts_rank(c.search, q.tsq) FROM capped_note c, q
   UNION ALL
-  SELECT 'capture', c.id, c.created_at::date, ts_rank(c.search, q.tsq)
-    FROM captures c, q
-   WHERE $7 AND c.user_id = $1 AND c.search @@ q.tsq
+  SELECT 'capture', c.id, c.day, ts_rank(c.search, q.tsq) FROM capped_capture c, q
   UNION ALL
-  SELECT 'event', v.id, v.starts_at::date, ts_rank(v.search, q.tsq)
-    FROM events v, q
-   WHERE $8 AND v.user_id = $1 AND v.search @@ q.tsq
+  SELECT 'event', c.id, c.day, ts_rank(c.search, q.tsq) FROM capped_event c, q
 ),
+";
+    sql += TAIL;
+    sql
+});
+
+/// The page of the hits, its titles and snippets, and the total.
+const TAIL: &str = "\
 page AS (
   SELECT * FROM hits ORDER BY rank DESC, day DESC, id LIMIT $9 OFFSET $10),
 texts AS (
@@ -110,7 +206,7 @@ impl SearchIndex for PgStore {
     ) -> Result<(Vec<Hit>, i64), StoreError> {
         debug_assert_eq!((MARK_START, MARK_END), ('\u{2}', '\u{3}'));
         let mut conn = self.conn().await?;
-        let rows: Vec<HitRow> = crate::raw::query(SEARCH)
+        let rows: Vec<HitRow> = crate::raw::query(SEARCH.as_str())
             .bind::<SqlUuid, _>(user.0)
             .bind::<Text, _>(&query.words)
             .bind::<Text, _>(query.prefix.as_deref().unwrap_or(""))

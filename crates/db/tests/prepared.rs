@@ -396,3 +396,65 @@ async fn a_keyed_capture_reads_its_keys_by_index_whatever_the_table_held_when_pl
     // capture (the cleanup and the receipt's lookup): 20 here.
     assert_eq!(key_table_scans(&pool).await - before, 0);
 }
+
+/// The rows read from `table` so far (sequentially or through an index),
+/// after this session's pending statistics are flushed.
+async fn rows_read(pool: &PgPool, table: &str) -> i64 {
+    let mut c = pool.get().await.unwrap();
+    c.batch_execute("SELECT pg_stat_force_next_flush()")
+        .await
+        .unwrap();
+    let n: Count = diesel::sql_query(format!(
+        "SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n
+           FROM pg_stat_user_tables WHERE relname = '{table}'"
+    ))
+    .get_result(&mut *c)
+    .await
+    .unwrap();
+    n.n
+}
+
+#[tokio::test]
+async fn a_common_word_reads_as_many_rows_on_five_years_as_on_a_month() {
+    use lifeos_app::search::{HITS_PER_KIND, Query, SearchIndex};
+    let db = TestDb::new().await;
+    let user = uuid::Uuid::new_v4();
+    // Five years of daily entries and 2,000 captures, every one matching.
+    let (pool, store) = one_session(
+        &db,
+        &format!(
+            "INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'years', 'h');
+             INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at)
+               SELECT gen_random_uuid(), '{user}', 'morning_pages', current_date - i, current_date - i,
+                      jsonb_build_object('body', 'words ' || i), 2, now(), now()
+                 FROM generate_series(0, 1825) i;
+             INSERT INTO captures (id, user_id, content, source, status, created_at)
+               SELECT gen_random_uuid(), '{user}', 'capture ' || i, 'web', 'inbox', now() - make_interval(mins => i)
+                 FROM generate_series(1, 2000) i;
+             ANALYZE journal_entries, captures;"
+        ),
+    )
+    .await;
+    let page = lifeos_kernel::PageRequest::parse(None, None).unwrap();
+    for (q, table) in [("words", "journal_entries"), ("capt", "captures")] {
+        let query = Query::parse(q, None).unwrap();
+        // The session's generic plan, as a busy server runs it.
+        for _ in 0..10 {
+            store.search(UserId(user), &query, page).await.unwrap();
+        }
+        let before = rows_read(&pool, table).await;
+        let (hits, total) = store.search(UserId(user), &query, page).await.unwrap();
+        let read = rows_read(&pool, table).await - before;
+        assert_eq!(
+            (hits.len(), total),
+            (20, i64::try_from(HITS_PER_KIND).unwrap())
+        );
+        // The word index up to one past the cap, the newest cap by date,
+        // the page's texts: not every match (1,826 and 2,000).
+        let bound = i64::try_from(2 * HITS_PER_KIND + 1 + 20).unwrap();
+        assert!(
+            read <= bound,
+            "{q}: {read} rows of {table} read (at most {bound})"
+        );
+    }
+}

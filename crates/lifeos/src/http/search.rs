@@ -78,7 +78,8 @@ pub(crate) fn routes(t: &mut RouteTable) {
 }
 
 /// Searches your journal, tasks, notes, captures and events at once, best
-/// matches first.
+/// matches first. Of a kind with more than 100 matches, the newest 100 are
+/// answered (and counted in `total`); narrow the query to reach older ones.
 ///
 /// # Errors
 /// 422 for a missing, empty or too long `q`, or an unknown kind in `types`.

@@ -264,3 +264,100 @@ async fn bad_queries_are_422_and_another_users_data_never_appears() {
         .unwrap();
     assert_eq!(page["total"], 0, "{page}");
 }
+
+/// The numbers in the titles of a page's hits ("dense 17" → 17).
+fn numbers(page: &Value) -> Vec<i64> {
+    let mut n: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let title = h["title"].as_str().unwrap();
+            title.rsplit(' ').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    n.sort_unstable();
+    n
+}
+
+#[tokio::test]
+async fn a_kind_with_more_matches_than_the_cap_answers_its_newest_ones() {
+    use lifeos_app::search::HITS_PER_KIND;
+    let cap = i64::try_from(HITS_PER_KIND).unwrap();
+    let app = TestApp::spawn().await;
+    app.logged_in("ada").await;
+    // Captures: `dense` in the 150 newest (the walk of the newest rows
+    // finds the cap of them), `sparse` in 120 behind 500 others (past the
+    // walk's window: only the word index reaches them), `rare` in 3. The
+    // journal: `daily` in 150 days of entries.
+    let owner = "(SELECT id FROM users WHERE username = 'ada')";
+    crate::helpers::sql(
+        app.db.url(),
+        &format!(
+            "INSERT INTO captures (id, user_id, content, source, status, created_at)
+               SELECT gen_random_uuid(), {owner}, 'filler ' || k, 'web', 'inbox', now() - make_interval(hours => 12, secs => k)
+                 FROM generate_series(1, 500) k;
+             INSERT INTO captures (id, user_id, content, source, status, created_at)
+               SELECT gen_random_uuid(), {owner}, 'dense ' || k, 'web', 'inbox', now() - make_interval(mins => k)
+                 FROM generate_series(1, 150) k;
+             INSERT INTO captures (id, user_id, content, source, status, created_at)
+               SELECT gen_random_uuid(), {owner}, 'sparse ' || k, 'web', 'inbox', now() - make_interval(days => 1, mins => k)
+                 FROM generate_series(1, 120) k;
+             INSERT INTO captures (id, user_id, content, source, status, created_at)
+               SELECT gen_random_uuid(), {owner}, 'rare ' || k, 'web', 'inbox', now() - make_interval(days => 2, mins => k)
+                 FROM generate_series(1, 3) k;
+             INSERT INTO journal_entries (id, user_id, entry_type, entry_date, period_start, content, word_count, created_at, updated_at)
+               SELECT gen_random_uuid(), {owner}, 'morning_pages', current_date - k, current_date - k,
+                      jsonb_build_object('body', 'daily ' || k), 2, now(), now()
+                 FROM generate_series(0, 149) k;"
+        ),
+    )
+    .await;
+    let newest: Vec<i64> = (1..=cap).collect();
+    for query in ["q=dense%20", "q=dens", "q=sparse%20", "q=spar"] {
+        let first = search(&app, &format!("{query}&types=capture&per_page=100")).await;
+        assert_eq!(first["total"], cap, "{query}");
+        assert_eq!(numbers(&first), newest, "{query}");
+        // Every page of the total can be reached, and no further.
+        let second = search(&app, &format!("{query}&types=capture&per_page=60&page=2")).await;
+        assert_eq!(second["items"].as_array().unwrap().len(), 40, "{query}");
+        let past = search(&app, &format!("{query}&types=capture&per_page=60&page=3")).await;
+        assert_eq!(
+            (past["total"].clone(), past["items"].clone()),
+            (json!(cap), json!([]))
+        );
+    }
+    let rare = search(&app, "q=rare&types=capture").await;
+    assert_eq!(numbers(&rare), vec![1, 2, 3]);
+    // The journal's newest `daily` entries are days 0 to cap - 1 back.
+    let daily = search(&app, "q=daily&types=journal&per_page=100").await;
+    assert_eq!(daily["total"], cap);
+    let today = chrono::Utc::now().date_naive();
+    let mut back: Vec<i64> = daily["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (today
+                - h["date"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<chrono::NaiveDate>()
+                    .unwrap())
+            .num_days()
+        })
+        .collect();
+    back.sort_unstable();
+    assert_eq!(back, (0..cap).collect::<Vec<_>>());
+    // Each kind has its own cap: a task beside the captures is still found.
+    let p = created(&app, "/api/v1/projects", json!({"name": "Flat"})).await;
+    let pid = p["id"].as_str().unwrap();
+    created(
+        &app,
+        &format!("/api/v1/projects/{pid}/tasks"),
+        json!({"title": "A dense task"}),
+    )
+    .await;
+    let both = search(&app, "q=dense&types=capture,task").await;
+    assert_eq!(both["total"], cap + 1);
+}
