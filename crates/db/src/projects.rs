@@ -3,7 +3,7 @@
 //! for tasks), so concurrent inserts, moves, deletes and reorders serialise
 //! and positions stay 0..n-1.
 
-use crate::owner::{filter_owner, stands};
+use crate::owner::{filter_owner, stands, token_bound};
 use crate::paged::Paginate;
 use crate::schema::{project_notes as pn, projects as pr, tasks as tk, users};
 use crate::{PgStore, store_error};
@@ -89,14 +89,32 @@ async fn load_projects(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<(Project, Option<i64>)>, DieselError> {
+    load_projects_for(c, Caller::from(user), only, status, limit, offset).await
+}
+
+/// As [`load_projects`], for a [`Caller`] whose token the read may check:
+/// the owner is `(SELECT id FROM users WHERE id = $1 AND ($6 IS NULL OR
+/// updated_at < $6))`, one primary-key probe run once (an InitPlan) that
+/// is NULL, and the page empty, when the token's session has ended (see
+/// `crate::owner`).
+async fn load_projects_for(
+    c: &mut AsyncPgConnection,
+    caller: Caller,
+    only: Option<Uuid>,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(Project, Option<i64>)>, DieselError> {
     let rows: Vec<ProjectRow> = crate::raw::query(
-        "SELECT p.id, p.name, p.description, p.status, p.color, p.due_date, p.position, \
+        "WITH o AS (SELECT u.id FROM users u \
+                    WHERE u.id = $1 AND ($6::timestamptz IS NULL OR u.updated_at < $6)) \
+         SELECT p.id, p.name, p.description, p.status, p.color, p.due_date, p.position, \
                 p.created_at, p.updated_at, \
                 COALESCE(c.total, 0) AS task_total, COALESCE(c.done, 0) AS task_done, \
                 CASE WHEN $2::uuid IS NULL THEN (SELECT count(*) FROM projects q \
-                     WHERE q.user_id = $1 AND ($3::text IS NULL OR q.status = $3)) END AS list_total \
+                     WHERE q.user_id = (SELECT id FROM o) AND ($3::text IS NULL OR q.status = $3)) END AS list_total \
          FROM (SELECT * FROM projects p \
-               WHERE p.user_id = $1 AND ($2::uuid IS NULL OR p.id = $2) \
+               WHERE p.user_id = (SELECT id FROM o) AND ($2::uuid IS NULL OR p.id = $2) \
                  AND ($3::text IS NULL OR p.status = $3) \
                ORDER BY p.position, p.created_at, p.id LIMIT $4 OFFSET $5) p \
          LEFT JOIN LATERAL ( \
@@ -104,11 +122,12 @@ async fn load_projects(
              FROM tasks t WHERE t.project_id = p.id) c ON true \
          ORDER BY p.position, p.created_at, p.id",
     )
-    .bind::<SqlUuid, _>(user.0)
+    .bind::<SqlUuid, _>(caller.user.0)
     .bind::<Nullable<SqlUuid>, _>(only)
     .bind::<Nullable<Text>, _>(status)
     .bind::<BigInt, _>(limit)
     .bind::<BigInt, _>(offset)
+    .bind::<Nullable<Timestamptz>, _>(caller.token_issued_at.map(token_bound))
     .load(c)
     .await?;
     rows.into_iter()
@@ -362,15 +381,16 @@ impl ProjectRepository for PgStore {
 
     async fn list_projects(
         &self,
-        user: UserId,
+        caller: Caller,
         status: Option<ProjectStatus>,
         page: PageRequest,
     ) -> Result<(Vec<Project>, i64), StoreError> {
         let mut conn = self.conn().await?;
-        // Page and total in one statement (see `total_of`).
-        let rows = load_projects(
+        // Page and total in one statement (see `total_of`), the caller's
+        // standing checked in it.
+        let rows = load_projects_for(
             &mut conn,
-            user,
+            caller,
             None,
             status.map(ProjectStatus::as_str),
             page.limit(),
@@ -378,8 +398,11 @@ impl ProjectRepository for PgStore {
         )
         .await
         .map_err(store_error)?;
+        if rows.is_empty() {
+            stands(&mut conn, caller).await?;
+        }
         let total = crate::total_of(&rows, page.offset(), async || {
-            let mut count = pr::table.filter(pr::user_id.eq(user.0)).into_boxed();
+            let mut count = filter_owner!(pr::table.into_boxed(), pr::user_id, caller);
             if let Some(s) = status {
                 count = count.filter(pr::status.eq(s.as_str()));
             }

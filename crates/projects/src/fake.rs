@@ -103,10 +103,12 @@ impl ProjectRepository for InMemoryProjects {
 
     async fn list_projects(
         &self,
-        user: UserId,
+        caller: Caller,
         status: Option<ProjectStatus>,
         pg: PageRequest,
     ) -> Result<(Vec<Project>, i64), StoreError> {
+        // The caller's standing is the adapter's to check (see `list_tasks`).
+        let user = caller.user;
         let s = self.state();
         let mut all: Vec<Project> = s
             .projects

@@ -25,10 +25,11 @@ pub trait ProjectRepository: Send + Sync {
     /// A page of the user's projects by position, with task counts, and the total.
     ///
     /// # Errors
-    /// Storage errors.
+    /// [`StoreError::SessionEnded`] for a caller whose token no longer
+    /// speaks for them (see [`Caller`]); storage errors.
     async fn list_projects(
         &self,
-        user: UserId,
+        caller: Caller,
         status: Option<ProjectStatus>,
         page: PageRequest,
     ) -> Result<(Vec<Project>, i64), StoreError>;

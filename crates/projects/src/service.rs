@@ -89,11 +89,11 @@ impl ProjectService {
 
     pub async fn list_projects(
         &self,
-        user: UserId,
+        caller: impl Into<Caller>,
         status: Option<ProjectStatus>,
         page: PageRequest,
     ) -> Result<Page<Project>, ProjectError> {
-        let (items, total) = self.repo.list_projects(user, status, page).await?;
+        let (items, total) = self.repo.list_projects(caller.into(), status, page).await?;
         Ok(Page::new(items, total, page))
     }
 

@@ -427,7 +427,7 @@ pub(crate) fn routes(t: &mut RouteTable) {
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security(("cookie" = [])), params(ProjectQuery),
     responses((status = 200, body = PageOf<ProjectResponse>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_projects(
-    user: CurrentUser,
+    caller: SessionCaller,
     state: web::Data<AppState>,
     q: ApiQuery<ProjectQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -438,10 +438,7 @@ pub async fn list_projects(
         .map(|s| ProjectStatus::parse("status", s))
         .transpose()?;
     let page = PageRequest::parse(q.page, q.per_page)?;
-    let p = state
-        .projects
-        .list_projects(user.id(), status, page)
-        .await?;
+    let p = state.projects.list_projects(caller.0, status, page).await?;
     Ok(HttpResponse::Ok().json(PageOf::from(p.map(ProjectResponse::from))))
 }
 

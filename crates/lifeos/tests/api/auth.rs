@@ -681,6 +681,7 @@ async fn lists_end_with_the_session_whether_or_not_they_have_rows() {
         "/api/v1/journal/entries",
         "/api/v1/journal/entries?q=landlord",
         "/api/v1/captures",
+        "/api/v1/projects",
         "/api/v1/tasks",
     ];
     let without_rows = [
@@ -689,6 +690,8 @@ async fn lists_end_with_the_session_whether_or_not_they_have_rows() {
         "/api/v1/journal/entries?page=3",
         "/api/v1/captures?status=archived",
         "/api/v1/captures?page=3",
+        "/api/v1/projects?status=archived",
+        "/api/v1/projects?page=3",
         "/api/v1/tasks?status=done",
         "/api/v1/tasks?page=3",
     ];
