@@ -458,3 +458,67 @@ async fn a_common_word_reads_as_many_rows_on_five_years_as_on_a_month() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_of_projects_counts_their_tasks_from_the_index() {
+    let db = TestDb::new().await;
+    let user = uuid::Uuid::new_v4();
+    // 20 projects of 40 tasks, every other one done, beside another
+    // user's 200 projects of 50 (as the bench has them: a table too big to
+    // read whole for each project).
+    let other = uuid::Uuid::new_v4();
+    let (pool, store) = one_session(
+        &db,
+        &format!(
+            // Committed durably, as in production (the test cluster
+            // commits asynchronously, and VACUUM cannot mark pages whose
+            // rows' commits are not yet flushed as all-visible).
+            "SET synchronous_commit = on;
+             INSERT INTO users (id, username, password_hash) VALUES ('{user}', 'counts', 'h'), ('{other}', 'other', 'h');
+             INSERT INTO projects (id, user_id, name, position, created_at, updated_at)
+               SELECT gen_random_uuid(), '{user}', 'Project ' || i, i - 1, now(), now()
+                 FROM generate_series(1, 20) i;
+             INSERT INTO projects (id, user_id, name, position, created_at, updated_at)
+               SELECT gen_random_uuid(), '{other}', 'Project ' || i, i - 1, now(), now()
+                 FROM generate_series(1, 200) i;
+             INSERT INTO tasks (id, user_id, project_id, title, status, position, completed_at, created_at, updated_at)
+               SELECT gen_random_uuid(), p.user_id, p.id, 'Task ' || j,
+                      CASE WHEN j % 2 = 0 THEN 'done' ELSE 'todo' END, j - 1,
+                      CASE WHEN j % 2 = 0 THEN now() END, now(), now()
+                 FROM projects p, generate_series(1, 40) j WHERE p.user_id = '{user}';
+             INSERT INTO tasks (id, user_id, project_id, title, status, position, created_at, updated_at)
+               SELECT gen_random_uuid(), p.user_id, p.id, 'Task ' || j, 'todo', j - 1, now(), now()
+                 FROM projects p, generate_series(1, 50) j WHERE p.user_id = '{other}';"
+        ),
+    )
+    .await;
+    // As autovacuum leaves a table that is not being written.
+    pool.get()
+        .await
+        .unwrap()
+        .batch_execute("VACUUM ANALYZE tasks")
+        .await
+        .unwrap();
+    let page = lifeos_kernel::PageRequest::parse(None, None).unwrap();
+    for _ in 0..10 {
+        store
+            .list_projects(session_caller(UserId(user)), None, page)
+            .await
+            .unwrap();
+    }
+    let before = rows_read(&pool, "tasks").await;
+    let (projects, total) = store
+        .list_projects(session_caller(UserId(user)), None, page)
+        .await
+        .unwrap();
+    let read = rows_read(&pool, "tasks").await - before;
+    assert_eq!(total, 20);
+    assert!(
+        projects
+            .iter()
+            .all(|p| (p.task_total, p.task_done) == (40, 20))
+    );
+    // 800 tasks counted, none of them read from the table (800 before the
+    // index of migration 000018).
+    assert_eq!(read, 0);
+}

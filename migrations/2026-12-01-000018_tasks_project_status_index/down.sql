@@ -1,0 +1,1 @@
+DROP INDEX ix_tasks_project_status;
