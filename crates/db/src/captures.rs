@@ -85,17 +85,21 @@ async fn insert_on(c: &mut AsyncPgConnection, n: &NewCapture) -> Result<Capture,
 /// trip, atomic without a transaction): forget this user's other expired
 /// keys; take the key — new, or expired and so renewed — with the receipt;
 /// create the capture only if the key was taken; otherwise answer the live
-/// receipt as the statement's snapshot has it. A concurrent first use of
-/// the key holds its row until it commits: the upsert waits for it and then
-/// finds a live receipt (which this snapshot, taken before, does not show).
+/// receipt, read by a second statement of the function with a fresh
+/// snapshot. A concurrent first use of the key holds its row until it
+/// commits: the upsert waits for it, takes nothing, and the second
+/// statement then sees the receipt just committed.
 /// `$1` user, `$2` key, `$3` request hash, `$4`/`$5` the receipt, `$6..$8`
 /// the capture, `$9` now, `$10` the oldest live receipt's time.
 ///
-/// The statement is the function `capture_once` (migration 000017), which
-/// runs it with `enable_seqscan` off: its cached generic plan then reads
-/// the keys by index whatever the table held when it was planned (made on
-/// a nearly empty table, it scanned the whole table twice a request once
-/// the table filled: `crates/db/tests/prepared.rs`). Inside, the cleanup
+/// The statement is the function `capture_once` (migrations 000017 and
+/// 000019), which runs it with `enable_seqscan` off: its cached generic
+/// plan then reads the keys by index whatever the table held when it was
+/// planned (made on a nearly empty table, it scanned the whole table twice
+/// a request once the table filled: `crates/db/tests/prepared.rs`). The
+/// receipt is looked up in a second statement, only when no capture was
+/// made: as part of the one statement, a plan made on the nearly empty
+/// table read it through the user's every fresh key. Inside, the cleanup
 /// reads the user and the cutoff through sub-selects: a custom plan would
 /// see that no key is older than that (or that this user has few keys)
 /// and cost the cleanup at 1 row against the generic plan's third of the
@@ -154,9 +158,9 @@ impl CaptureRepository for PgStore {
         if row.created {
             return Ok(KeyOutcome::Created);
         }
-        // A live receipt. The statement's snapshot shows it unless another
-        // request with this key committed it while this one waited on its
-        // row; then it is read again, now committed.
+        // A live receipt, as the function's second statement read it (with
+        // a snapshot taken after any concurrent holder of the key committed).
+        // Should that answer lack it, it is read once more here.
         let stored = match (row.request_hash, row.capture_id, row.message) {
             (Some(h), Some(c), Some(m)) => (h, c, m),
             _ => ik::table

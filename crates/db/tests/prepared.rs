@@ -389,12 +389,17 @@ async fn a_keyed_capture_reads_its_keys_by_index_whatever_the_table_held_when_pl
         .await
         .unwrap();
     let before = key_table_scans(&pool).await;
+    let read_before = rows_read(&pool, "idempotency_keys").await;
     for i in 10..20 {
         keyed_capture(&store, user, i).await;
     }
     // A plan made on the nearly empty table scanned it all, twice a
     // capture (the cleanup and the receipt's lookup): 20 here.
     assert_eq!(key_table_scans(&pool).await - before, 0);
+    // And by the right index: the receipt by its key, not every fresh
+    // key of the user (5,000 a capture before migration 000019).
+    let read = rows_read(&pool, "idempotency_keys").await - read_before;
+    assert!(read <= 20, "{read} keys read for 10 captures");
 }
 
 /// The rows read from `table` so far (sequentially or through an index),
