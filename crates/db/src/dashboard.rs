@@ -114,11 +114,12 @@ impl DashboardReader for PgStore {
         .await
         .map_err(store_error)?;
         let projects: Vec<ProjectRow> = crate::raw::query(
-            "SELECT p.id, p.name, \
-                    count(t.id) FILTER (WHERE t.status = 'done') AS done, count(t.id) AS total \
-             FROM projects p LEFT JOIN tasks t ON t.project_id = p.id \
+            "SELECT p.id, p.name, c.done, c.total \
+             FROM projects p CROSS JOIN LATERAL ( \
+               SELECT count(*) FILTER (WHERE t.status = 'done') AS done, count(*) AS total \
+               FROM tasks t WHERE t.project_id = p.id) c \
              WHERE p.user_id = $1 AND p.status = 'active' \
-             GROUP BY p.id ORDER BY p.position, p.id",
+             ORDER BY p.position, p.id",
         )
         .bind::<SqlUuid, _>(user.0)
         .load(&mut conn)
