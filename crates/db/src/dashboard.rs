@@ -1,4 +1,4 @@
-//! The weekly dashboard's read port: four statements whatever the size of
+//! The weekly dashboard's read port: four pipelined statements whatever the size of
 //! the account (the week's journal entries, its sessions with their volume,
 //! the counts, the active projects with their task counts).
 
@@ -70,18 +70,21 @@ struct ProjectRow {
 #[async_trait]
 impl DashboardReader for PgStore {
     async fn weekly_facts(&self, user: UserId, week: &Week) -> Result<WeeklyFacts, StoreError> {
-        let mut conn = self.conn().await?;
-        let days: Vec<DayRow> = crate::raw::query(
+        let conn = self.conn().await?;
+        // The four statements are pipelined: sent together on the one
+        // connection, answered in order (diesel-async runs futures polled
+        // together on a shared `&AsyncPgConnection` that way), so the
+        // request waits for one round trip instead of four.
+        let conn: &diesel_async::AsyncPgConnection = &conn;
+        let days = crate::raw::query(
             "SELECT entry_date, entry_type FROM journal_entries \
              WHERE user_id = $1 AND entry_date BETWEEN $2 AND $3",
         )
         .bind::<SqlUuid, _>(user.0)
         .bind::<Date, _>(week.start)
         .bind::<Date, _>(week.end)
-        .load(&mut conn)
-        .await
-        .map_err(store_error)?;
-        let sessions: Vec<SessionRow> = crate::raw::query(
+        .load::<DayRow>(&mut &*conn);
+        let sessions = crate::raw::query(
             "SELECT s.id, s.name, s.started_at, s.ended_at, \
                     coalesce(sum(l.reps * l.weight), 0)::float8 AS total_volume \
              FROM workout_sessions s LEFT JOIN workout_logs l ON l.session_id = s.id \
@@ -91,10 +94,8 @@ impl DashboardReader for PgStore {
         .bind::<SqlUuid, _>(user.0)
         .bind::<Timestamptz, _>(week.from)
         .bind::<Timestamptz, _>(week.until)
-        .load(&mut conn)
-        .await
-        .map_err(store_error)?;
-        let counts: CountsRow = crate::raw::query(
+        .load::<SessionRow>(&mut &*conn);
+        let counts = crate::raw::query(
             "SELECT \
                (SELECT count(*) FROM tasks WHERE user_id = $1 \
                   AND completed_at >= $2 AND completed_at < $3) AS tasks_completed, \
@@ -110,10 +111,8 @@ impl DashboardReader for PgStore {
         .bind::<Timestamptz, _>(week.from)
         .bind::<Timestamptz, _>(week.until)
         .bind::<Date, _>(week.end)
-        .get_result(&mut conn)
-        .await
-        .map_err(store_error)?;
-        let projects: Vec<ProjectRow> = crate::raw::query(
+        .get_result::<CountsRow>(&mut &*conn);
+        let projects = crate::raw::query(
             "SELECT p.id, p.name, c.done, c.total \
              FROM projects p CROSS JOIN LATERAL ( \
                SELECT count(*) FILTER (WHERE t.status = 'done') AS done, count(*) AS total \
@@ -122,9 +121,9 @@ impl DashboardReader for PgStore {
              ORDER BY p.position, p.id",
         )
         .bind::<SqlUuid, _>(user.0)
-        .load(&mut conn)
-        .await
-        .map_err(store_error)?;
+        .load::<ProjectRow>(&mut &*conn);
+        let (days, sessions, counts, projects) =
+            tokio::try_join!(days, sessions, counts, projects).map_err(store_error)?;
         let journal = days
             .into_iter()
             .map(|r| {
