@@ -557,6 +557,21 @@ async fn bulk(base: &str, db: &Db, pid: u32) {
     );
 }
 
+/// Unmeasured warm-up on the one-month account: every pooled connection
+/// plans the paths' statements (five custom plans each before the generic
+/// one is kept), which would otherwise land in whichever row runs first.
+async fn warm_up(base: &str, paths: &[&str]) {
+    let c = logged_in(base, &format!("history{HISTORY_MONTH}")).await;
+    for path in paths {
+        let (c, url) = (c.clone(), format!("{base}{path}"));
+        measure("warm-up", 32, 32 * 8, move |_| {
+            let (c, url) = (c.clone(), url.clone());
+            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+        })
+        .await;
+    }
+}
+
 /// A cookie client logged in as `username` (seeded with the bench password).
 async fn logged_in(base: &str, username: &str) -> Client {
     let c = Client::builder()
@@ -1301,17 +1316,7 @@ async fn main() {
     }
     // The weekly dashboard: one month of use against five years of it.
     if wants("dashboard") {
-        // Unmeasured warm-up, as for search below: each pooled connection
-        // plans the six statements before the first row is measured.
-        {
-            let c = logged_in(&base, &format!("history{HISTORY_MONTH}")).await;
-            let url = format!("{base}/api/v1/dashboard/weekly");
-            measure("warm-up", 32, 32 * 8, move |_| {
-                let (c, url) = (c.clone(), url.clone());
-                async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-            })
-            .await;
-        }
+        warm_up(&base, &["/api/v1/dashboard/weekly"]).await;
         for (label, days) in [("1 month", HISTORY_MONTH), ("5 years", HISTORY_YEARS)] {
             let name = format!("history{days}");
             let c = logged_in(&base, &name).await;
@@ -1341,20 +1346,7 @@ async fn main() {
             ),
             ("/api/v1/search?q=capt", "GET /search?q=capt (prefix)"),
         ];
-        // Unmeasured warm-up: every pooled connection plans these
-        // statements (five custom plans each before the generic one is
-        // kept), which would otherwise land in whichever row runs first.
-        {
-            let c = logged_in(&base, &format!("history{HISTORY_MONTH}")).await;
-            for (path, _) in paths {
-                let (c, url) = (c.clone(), format!("{base}{path}"));
-                measure("warm-up", 32, 32 * 8, move |_| {
-                    let (c, url) = (c.clone(), url.clone());
-                    async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
-                })
-                .await;
-            }
-        }
+        warm_up(&base, &paths.map(|(path, _)| path)).await;
         for (label, days) in [("1 month", HISTORY_MONTH), ("5 years", HISTORY_YEARS)] {
             let c = logged_in(&base, &format!("history{days}")).await;
             for (path, what) in paths {
