@@ -70,6 +70,7 @@ where
     let make = Arc::new(make);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
+    let started_unix = std::time::SystemTime::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
         let make = make.clone();
@@ -100,9 +101,14 @@ where
     }
     let elapsed = started.elapsed();
     // BENCH_TRACE=<folder>: every request's start and duration, one CSV
-    // per scenario, to see whether the slowest are alone or together.
+    // per scenario, to see whether the slowest are alone or together. The
+    // first line gives the scenario's start as Unix time (ms), to line the
+    // requests up with other clocks (the kernel's, PostgreSQL's log).
     if let Ok(dir) = std::env::var("BENCH_TRACE") {
-        let mut csv = String::from("began_ms,took_ms,number\n");
+        let unix_ms = started_unix
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        let mut csv = format!("# started_unix_ms={unix_ms:.3}\nbegan_ms,took_ms,number\n");
         for (took, at, i) in &timed {
             csv += &format!(
                 "{:.3},{:.3},{i}\n",
@@ -1018,22 +1024,109 @@ fn start_cluster(dir: &std::path::Path) -> lifeos_localpg::Cluster {
     use lifeos_localpg::{Binaries, Cluster, ClusterOptions};
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut settings = vec![
+        "shared_preload_libraries=pg_stat_statements".to_string(),
+        "pg_stat_statements.track=all".into(),
+        "shared_buffers=256MB".into(),
+    ];
+    // With BENCH_TRACE=<folder>, PostgreSQL's log goes there too, with what
+    // can stall a request: checkpoints, autovacuum, lock waits, statements
+    // over 50 ms (timestamps in ms, to line up with the requests' trace).
+    if let Ok(trace) = std::env::var("BENCH_TRACE") {
+        let trace = std::fs::canonicalize(trace).expect("BENCH_TRACE folder");
+        std::fs::set_permissions(&trace, std::fs::Permissions::from_mode(0o777))
+            .expect("chmod trace folder");
+        settings.extend([
+            "logging_collector=on".into(),
+            format!("log_directory={}", trace.display()),
+            "log_filename=postgres.log".into(),
+            "log_timezone=UTC".into(),
+            "log_line_prefix='%m [%p] '".into(),
+            "log_checkpoints=on".into(),
+            "log_autovacuum_min_duration=0".into(),
+            "log_lock_waits=on".into(),
+            "log_min_duration_statement=50".into(),
+        ]);
+    }
     let cluster = Cluster::new(
         Binaries::find().expect("PostgreSQL server binaries"),
         dir.join("pg"),
         ClusterOptions {
             unsafe_fast: false,
             max_connections: 100,
-            settings: vec![
-                "shared_preload_libraries=pg_stat_statements".into(),
-                "pg_stat_statements.track=all".into(),
-                "shared_buffers=256MB".into(),
-            ],
+            settings,
         },
     )
     .expect("cluster");
     cluster.start().expect("start PostgreSQL");
     cluster
+}
+
+/// With `BENCH_TRACE=<folder>`, two more records beside the requests', for
+/// what can hold every request at once whatever the server does:
+/// - `pauses.csv`: one thread per core, pinned to it and real-time
+///   (`SCHED_FIFO`, when the bench may: root), sleeps 1 ms at a time and
+///   writes down each wake-up over 5 ms late, when it woke (Unix ms) and by
+///   how much. A real-time thread is late only when its core was taken from
+///   the whole machine: the hypervisor (steal), an interrupt storm.
+/// - `wal.csv`: when each WAL segment file appeared in `pg_wal` (polled
+///   every 5 ms). A backend that needs a segment no checkpoint recycled
+///   creates it, writing and syncing 16 MiB while every commit waits.
+fn start_tracers(dir: &std::path::Path, wal_dir: std::path::PathBuf) {
+    use std::io::Write;
+    fn unix_ms() -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    }
+    let open = |name: &str| {
+        std::fs::File::create(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut pauses = open("pauses.csv");
+    writeln!(pauses, "woke_unix_ms,core,late_ms,realtime").expect("pauses.csv");
+    let pauses = Arc::new(std::sync::Mutex::new(pauses));
+    for core in 0..cores {
+        let pauses = pauses.clone();
+        std::thread::spawn(move || {
+            // SAFETY: plain libc calls on this thread's own attributes,
+            // with values built here.
+            #[allow(unsafe_code)]
+            let realtime = unsafe {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(core, &mut set);
+                libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set);
+                let param = libc::sched_param { sched_priority: 50 };
+                libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) == 0
+            };
+            loop {
+                let before = Instant::now();
+                std::thread::sleep(Duration::from_millis(1));
+                let late = before.elapsed().as_secs_f64() * 1e3 - 1.0;
+                if late > 5.0 {
+                    let line = format!("{:.3},{core},{late:.3},{realtime}\n", unix_ms());
+                    let mut file = pauses.lock().expect("pauses");
+                    let _ = file.write_all(line.as_bytes());
+                }
+            }
+        });
+    }
+    let mut wal = open("wal.csv");
+    writeln!(wal, "seen_unix_ms,segment").expect("wal.csv");
+    std::thread::spawn(move || {
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            if let Ok(entries) = std::fs::read_dir(&wal_dir) {
+                for e in entries.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.len() == 24 && seen.insert(name.clone()) {
+                        let _ = writeln!(wal, "{:.1},{name}", unix_ms());
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
 }
 
 /// The release `lifeos` binary next to this example, built if missing —
@@ -1126,6 +1219,12 @@ async fn main() {
         .tempdir_in("/tmp")
         .expect("tmp");
     let cluster = start_cluster(tmp.path());
+    if let Ok(dir) = std::env::var("BENCH_TRACE") {
+        start_tracers(
+            std::path::Path::new(&dir),
+            cluster.data_dir().join("pg_wal"),
+        );
+    }
     let db = Db {
         url: cluster.url("postgres"),
     };
