@@ -74,7 +74,7 @@ where
     let make = Arc::new(make);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
-    let started_unix = std::time::SystemTime::now();
+    let started_unix = unix_ms(std::time::SystemTime::now());
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
         let make = make.clone();
@@ -109,10 +109,7 @@ where
     // first line gives the scenario's start as Unix time (ms), to line the
     // requests up with other clocks (the kernel's, PostgreSQL's log).
     if let Ok(dir) = std::env::var("BENCH_TRACE") {
-        let unix_ms = started_unix
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64() * 1e3);
-        let mut csv = format!("# started_unix_ms={unix_ms:.3}\nbegan_ms,took_ms,number\n");
+        let mut csv = format!("# started_unix_ms={started_unix:.3}\nbegan_ms,took_ms,number\n");
         for (took, at, i) in &timed {
             csv += &format!(
                 "{:.3},{:.3},{i}\n",
@@ -844,18 +841,20 @@ struct LimitVars {
 }
 
 impl LimitVars {
-    /// Whether the scenario `name` at `concurrency` has a limit.
-    fn has(name: &str, concurrency: usize) -> bool {
-        concurrency == 32 && LIMITS.iter().any(|l| l.0 == name)
+    /// The limit of the scenario `name` at `concurrency`: its scripts and
+    /// account, when it has one (at 32 connections).
+    fn of(
+        name: &str,
+        concurrency: usize,
+    ) -> Option<&'static (&'static str, &'static str, &'static str, &'static str)> {
+        LIMITS.iter().find(|l| l.0 == name && concurrency == 32)
     }
 
     /// Runs the limit of `report`'s scenario, when it has one (at 32
     /// connections), and records it: each script for `seconds`.
     fn add(&self, cluster: &lifeos_localpg::Cluster, report: Option<&mut Report>, seconds: u32) {
         let Some(r) = report else { return };
-        let Some((_, exact, least, account)) =
-            LIMITS.iter().find(|l| l.0 == r.name && r.concurrency == 32)
-        else {
+        let Some((_, exact, least, account)) = Self::of(&r.name, r.concurrency) else {
             return;
         };
         r.limits = Some((
@@ -870,6 +869,9 @@ impl LimitVars {
     /// one few-second stretch to the next, and a ratio of one pair of them
     /// moved with it (0.36–0.63 for `GET /tasks` over eight runs).
     fn median_round(mut rounds: Vec<Report>) -> Report {
+        if rounds.len() == 1 {
+            return rounds.remove(0);
+        }
         let ratio = |r: &Report| r.limits.map_or(0.0, |(_, least)| r.rps / least.tps);
         let all: Vec<(f64, f64, f64)> = rounds
             .iter()
@@ -1074,6 +1076,7 @@ fn start_cluster(dir: &std::path::Path) -> lifeos_localpg::Cluster {
     // over 50 ms (timestamps in ms, to line up with the requests' trace).
     if let Ok(trace) = std::env::var("BENCH_TRACE") {
         let trace = std::fs::canonicalize(trace).expect("BENCH_TRACE folder");
+        // PostgreSQL runs as its own user when the bench runs as root.
         std::fs::set_permissions(&trace, std::fs::Permissions::from_mode(0o777))
             .expect("chmod trace folder");
         settings.extend([
@@ -1102,6 +1105,12 @@ fn start_cluster(dir: &std::path::Path) -> lifeos_localpg::Cluster {
     cluster
 }
 
+/// `at` as Unix time in milliseconds, the clock the traces share.
+fn unix_ms(at: std::time::SystemTime) -> f64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+}
+
 /// With `BENCH_TRACE=<folder>`, two more records beside the requests', for
 /// what can hold every request at once whatever the server does:
 /// - `pauses.csv`: one thread per core, pinned to it and real-time
@@ -1114,11 +1123,6 @@ fn start_cluster(dir: &std::path::Path) -> lifeos_localpg::Cluster {
 ///   creates it, writing and syncing 16 MiB while every commit waits.
 fn start_tracers(dir: &std::path::Path, wal_dir: std::path::PathBuf) {
     use std::io::Write;
-    fn unix_ms() -> f64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
-    }
     let open = |name: &str| {
         std::fs::File::create(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
@@ -1144,7 +1148,10 @@ fn start_tracers(dir: &std::path::Path, wal_dir: std::path::PathBuf) {
                 std::thread::sleep(Duration::from_millis(1));
                 let late = before.elapsed().as_secs_f64() * 1e3 - 1.0;
                 if late > 5.0 {
-                    let line = format!("{:.3},{core},{late:.3},{realtime}\n", unix_ms());
+                    let line = format!(
+                        "{:.3},{core},{late:.3},{realtime}\n",
+                        unix_ms(std::time::SystemTime::now())
+                    );
                     let mut file = pauses.lock().expect("pauses");
                     let _ = file.write_all(line.as_bytes());
                 }
@@ -1160,7 +1167,8 @@ fn start_tracers(dir: &std::path::Path, wal_dir: std::path::PathBuf) {
                 for e in entries.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
                     if name.len() == 24 && seen.insert(name.clone()) {
-                        let _ = writeln!(wal, "{:.1},{name}", unix_ms());
+                        let _ =
+                            writeln!(wal, "{:.1},{name}", unix_ms(std::time::SystemTime::now()));
                     }
                 }
             }
@@ -1531,7 +1539,7 @@ async fn main() {
                     let name = format!("{what} (5 years)");
                     // A row with a limit: three rounds of the server and
                     // both scripts (2 s each), the median kept.
-                    let (rounds, seconds) = if LimitVars::has(&name, conns) {
+                    let (rounds, seconds) = if LimitVars::of(&name, conns).is_some() {
                         (3, 2)
                     } else {
                         (1, 5)
